@@ -1,0 +1,79 @@
+"""Command line: ``python -m imsearch {doctor,exercises,grade,data} ...``."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _doctor(args) -> int:
+    """Print the versions of the course's dependencies; fail if one is missing."""
+    import importlib
+    import os
+
+    mods = ["numpy", "scipy", "matplotlib", "skimage", "cv2", "torch", "faiss", "pooch", "tqdm",
+            "ipywidgets", "jupyterlab", "nbclient", "nbformat"]
+    missing = []
+    for name in mods:
+        try:
+            mod = importlib.import_module(name)
+            print(f"  {name:12s} {getattr(mod, '__version__', '?')}")
+        except Exception as err:  # noqa: BLE001
+            missing.append(name)
+            print(f"  {name:12s} MISSING ({err})")
+    try:
+        import torch
+        print(f"  torch CUDA available: {torch.cuda.is_available()} (the course runs on the CPU)")
+    except Exception:  # noqa: BLE001
+        pass
+    mirror = os.environ.get("IMSEARCH_DATA_MIRROR")
+    print(f"  IMSEARCH_DATA_MIRROR = {mirror or '<not set: chapters use the embedded photos>'}")
+    if missing:
+        print("missing packages: " + ", ".join(missing), file=sys.stderr)
+        return 1
+    print("imsearch environment OK")
+    return 0
+
+
+def _exercises(args) -> int:
+    from .grading import all_exercises
+
+    exs = all_exercises()
+    print(f"{'id':6s} {'chapter':>7s} {'points':>6s}  title")
+    for ex in exs:
+        print(f"{ex.id:6s} {ex.chapter:7d} {ex.points:6g}  {ex.title}")
+    print(f"{len(exs)} exercises, {sum(e.points for e in exs):g} points in all")
+    return 0
+
+
+def _grade(args) -> int:
+    from .grader import main as grade_main
+
+    return grade_main(args)
+
+
+def _data(args) -> int:
+    from .data import main as data_main
+
+    return data_main(args)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m imsearch", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("doctor", help="check the environment").set_defaults(func=_doctor)
+    sub.add_parser("exercises", help="list every graded exercise").set_defaults(func=_exercises)
+    g = sub.add_parser("grade", help="grade handed-back notebooks into a CSV")
+    g.add_argument("notebooks", nargs="+", help="notebook files (.ipynb) to grade")
+    g.add_argument("--csv", required=True, help="where to write one row per notebook and exercise")
+    g.add_argument("--timeout", type=float, default=600.0, help="seconds allowed per notebook (default 600)")
+    g.set_defaults(func=_grade)
+    d = sub.add_parser("data", help="list, fetch and verify the course data pack")
+    d.add_argument("action", choices=["list", "fetch", "verify"])
+    d.add_argument("datasets", nargs="*", help="dataset names (default: all)")
+    d.set_defaults(func=_data)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
