@@ -1,0 +1,224 @@
+"""Chapter 3 exercises: the instructor solutions pass, realistic mistakes fail, shortcuts earn nothing."""
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from imsearch import globaldesc, search
+from imsearch.grading import all_exercises, compare, evaluate, get_exercise, to_arrays
+
+IDS = ["3.1", "3.2", "3.3", "3.4"]
+
+
+def _load_solutions():
+    path = Path(__file__).parent / "solutions" / "ch03.py"
+    spec = importlib.util.spec_from_file_location("solutions_ch03", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+SOLUTIONS = _load_solutions()
+
+
+def _passes(ex_id, func, seed=0):
+    return evaluate(ex_id, func, seed).status == "passed"
+
+
+# ----------------------------------------------------------------------------- (a) solutions pass
+
+@pytest.mark.parametrize("ex_id", IDS)
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_instructor_solution_passes(ex_id, seed):
+    ex = get_exercise(ex_id)
+    result = evaluate(ex_id, getattr(SOLUTIONS, ex.function), seed)
+    assert result.status == "passed", result.feedback
+    assert result.points == ex.points
+
+
+def test_exercises_in_notebook_order():
+    assert [e.id for e in all_exercises() if e.chapter == 3] == IDS
+
+
+def test_a_vectorised_alternative_also_passes_3_1():
+    def expansion(queries, database):  # ||q||² + ||x||² - 2 q·x, in float
+        q = np.asarray(queries, float)
+        x = np.asarray(database, float)
+        return (q ** 2).sum(1)[:, None] + (x ** 2).sum(1)[None] - 2 * q @ x.T
+    assert _passes("3.1", expansion)
+
+
+# ----------------------------------------------------------------------------- (b) wrong solutions fail
+
+def _sq_uint8_wraparound(queries, database):  # subtracts uint8 arrays: 93 - 100 wraps to 249
+    diff = np.asarray(queries)[:, None, :] - np.asarray(database)[None, :, :]
+    return (diff ** 2).sum(axis=-1).astype(float)
+
+
+def _sq_int16(queries, database):  # casts, but 255² = 65025 overflows int16
+    diff = np.asarray(queries).astype(np.int16)[:, None, :] - np.asarray(database).astype(np.int16)[None]
+    return (diff ** 2).sum(axis=-1, dtype=np.int16).astype(float)
+
+
+def _sq_mean(queries, database):  # the MSE, not the squared distance
+    diff = np.asarray(queries, float)[:, None, :] - np.asarray(database, float)[None]
+    return (diff ** 2).mean(axis=-1)
+
+
+def _sq_sqrt(queries, database):  # the Euclidean distance, not squared
+    diff = np.asarray(queries, float)[:, None, :] - np.asarray(database, float)[None]
+    return np.sqrt((diff ** 2).sum(axis=-1))
+
+
+def _sq_transposed(queries, database):  # (N, Q) instead of (Q, N)
+    diff = np.asarray(database, float)[:, None, :] - np.asarray(queries, float)[None]
+    return (diff ** 2).sum(axis=-1)
+
+
+@pytest.mark.parametrize("wrong", [_sq_uint8_wraparound, _sq_int16, _sq_mean, _sq_sqrt, _sq_transposed])
+def test_3_1_wrong_solutions_fail(wrong):
+    assert not _passes("3.1", wrong)
+
+
+def test_3_1_wraparound_feedback_names_the_case():
+    result = evaluate("3.1", _sq_uint8_wraparound)
+    assert "no uint8 wrap-around" in result.feedback and "expected 120000., got 43200." in result.feedback
+
+
+def _hist_from(idx_fn, normalise=True):
+    def hist(image, bins):
+        px = np.asarray(image).reshape(-1, 3).astype(np.int64)
+        idx = idx_fn(px, bins)
+        joint = (idx[:, 0] * bins + idx[:, 1]) * bins + idx[:, 2]
+        counts = np.bincount(joint, minlength=bins ** 3).astype(float)
+        return counts / len(px) if normalise else counts
+    return hist
+
+
+def _hist_histogramdd_0_255(image, bins):  # np.histogramdd over range (0, 255): edges 255/bins apart
+    h, _ = np.histogramdd(np.asarray(image).reshape(-1, 3), bins=bins, range=[(0, 255)] * 3)
+    return h.ravel() / h.sum()
+
+
+def _hist_bgr(image, bins):  # channels in the wrong order (OpenCV's BGR habit)
+    return _hist_from(lambda px, n: px * n // 256)(np.asarray(image)[..., ::-1], bins)
+
+
+@pytest.mark.parametrize("wrong", [
+    _hist_from(lambda px, n: px * n // 256, normalise=False),              # counts, not fractions
+    _hist_from(lambda px, n: np.minimum(px * n // 255, n - 1)),            # divides by 255
+    _hist_from(lambda px, n: np.minimum(np.round(px * n / 256).astype(np.int64), n - 1)),  # rounds
+    _hist_histogramdd_0_255,
+    _hist_bgr,
+])
+def test_3_2_wrong_solutions_fail(wrong):
+    assert not _passes("3.2", wrong)
+
+
+def _inter_unnormalised(a, b):  # Σ min only
+    return np.minimum(np.asarray(a, float), np.asarray(b, float)).sum(axis=-1)
+
+
+def _inter_by_a(a, b):  # normalised by the image, not the model
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    return np.minimum(a, b).sum(axis=-1) / a.sum(axis=-1)
+
+
+def _inter_no_axis(a, b):  # sums everything into one number
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    return np.minimum(a, b).sum() / b.sum()
+
+
+def _inter_max(a, b):  # max instead of min
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    return np.maximum(a, b).sum(axis=-1) / b.sum(axis=-1)
+
+
+@pytest.mark.parametrize("wrong", [_inter_unnormalised, _inter_by_a, _inter_no_axis, _inter_max])
+def test_3_3_wrong_solutions_fail(wrong):
+    assert not _passes("3.3", wrong)
+
+
+def _recall_argmax(distances, true_index, k=1):  # treats distances as similarities
+    order = np.argsort(-np.asarray(distances), axis=1, kind="stable")[:, :k]
+    return float((order == np.asarray(true_index)[:, None]).any(axis=1).mean())
+
+
+def _recall_off_by_one(distances, true_index, k=1):  # keeps k + 1 results
+    order = np.argsort(np.asarray(distances), axis=1, kind="stable")[:, :k + 1]
+    return float((order == np.asarray(true_index)[:, None]).any(axis=1).mean())
+
+
+def _recall_wrong_axis(distances, true_index, k=1):  # sorts each column instead of each row
+    order = np.argsort(np.asarray(distances), axis=0, kind="stable")[:k].T
+    n = min(order.shape[0], len(true_index))
+    return float((order[:n] == np.asarray(true_index)[:n, None]).any(axis=1).mean())
+
+
+def _recall_count(distances, true_index, k=1):  # number of hits, not the fraction
+    order = np.argsort(np.asarray(distances), axis=1, kind="stable")[:, :k]
+    return float((order == np.asarray(true_index)[:, None]).any(axis=1).sum())
+
+
+def _recall_optimistic_ties(distances, true_index, k=1):  # rank = items strictly closer only
+    d = np.asarray(distances)
+    t = np.asarray(true_index)
+    dt = d[np.arange(len(t)), t][:, None]
+    return float(((d < dt).sum(axis=1) < k).mean())
+
+
+@pytest.mark.parametrize("wrong", [_recall_argmax, _recall_off_by_one, _recall_wrong_axis, _recall_count,
+                                   _recall_optimistic_ties])
+def test_3_4_wrong_solutions_fail(wrong):
+    assert not _passes("3.4", wrong)
+
+
+# ----------------------------------------------------------------------------- (c) calling the reference
+
+@pytest.mark.parametrize("ex_id,cheat", [
+    ("3.1", lambda queries, database: search.squared_l2(queries, database)),
+    ("3.1", lambda queries, database: search.pairwise_distances(queries, database, "l2")),
+    ("3.2", lambda image, bins: globaldesc.color_histogram(image, bins)),
+    ("3.3", lambda a, b: globaldesc.intersection(a, b)),
+    ("3.3", lambda a, b: -search.pairwise_distances(np.atleast_2d(a), np.atleast_2d(b), "intersection")),
+    ("3.4", lambda distances, true_index, k=1: search.recall_at_k(distances, true_index, k)),
+])
+def test_calling_the_reference_earns_nothing(ex_id, cheat):
+    result = evaluate(ex_id, cheat)
+    assert result.points == 0 and result.status == "failed"
+    assert "reference" in result.feedback
+
+
+# ----------------------------------------------------------------------------- (d) stubs
+
+@pytest.mark.parametrize("ex_id", IDS)
+def test_stub_is_not_attempted(ex_id):
+    def stub(*args, **kwargs):
+        # YOUR CODE HERE
+        raise NotImplementedError
+    result = evaluate(ex_id, stub)
+    assert result.status == "not attempted" and result.points == 0
+
+
+# ----------------------------------------------------------------------------- (e) closed forms agree
+
+@pytest.mark.parametrize("ex_id", IDS)
+def test_closed_form_cases_match_the_reference(ex_id):
+    ex = get_exercise(ex_id)
+    cases = ex.make_cases(0)
+    closed = [c for c in cases if c.expected is not None]
+    assert closed, f"exercise {ex_id} has no closed-form case"
+    assert len(cases) > len(closed), f"exercise {ex_id} has no random case"
+    for case in closed:
+        got = to_arrays(ex.reference(*case.args, **case.kwargs))
+        assert compare(to_arrays(case.expected), got, ex.rtol, ex.atol) is None, case.name
+
+
+@pytest.mark.parametrize("ex_id", IDS)
+def test_cases_are_deterministic_and_depend_on_the_seed(ex_id):
+    ex = get_exercise(ex_id)
+    a, b, c = ex.make_cases(3), ex.make_cases(3), ex.make_cases(4)
+    flat = lambda cases: [np.asarray(arg, dtype=float) for cs in cases for arg in cs.args]  # noqa: E731
+    assert all(np.array_equal(x, y) for x, y in zip(flat(a), flat(b)))
+    assert not all(np.array_equal(x, y) for x, y in zip(flat(a), flat(c)))
