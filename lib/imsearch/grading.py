@@ -15,6 +15,10 @@ grading process:
 
 In a notebook, :func:`check` does both, prints the feedback and returns the function
 the rest of the chapter should use: the student's when it passed, else the reference.
+
+Batch grading (:mod:`imsearch.grader`) runs :func:`_grade_in_kernel` in the student's
+kernel, which writes the outputs of :func:`run_cases` as ``.npz`` arrays, and calls
+:func:`score` in the grading process.
 """
 from __future__ import annotations
 
@@ -29,7 +33,7 @@ from ._guard import ReferenceCallError, forbid
 
 __all__ = [
     "Case", "Exercise", "Result", "register", "get_exercise", "all_exercises",
-    "to_arrays", "compare", "expected_outputs", "run_cases", "score", "evaluate", "check",
+    "to_arrays", "compare", "expected_outputs", "run_cases", "score", "failure", "evaluate", "check",
 ]
 
 _REGISTRY: dict[str, "Exercise"] = {}
@@ -123,6 +127,11 @@ def register(exercise: Exercise) -> Exercise:
     parts = exercise.id.split(".")
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
         raise ValueError(f"exercise id must look like '<chapter>.<n>', got {exercise.id!r}")
+    if not exercise.function.isidentifier():
+        raise ValueError(f"exercise {exercise.id}: function must be a Python name, got {exercise.function!r}")
+    if getattr(exercise.reference, "__exercise_id__", None) != exercise.id:
+        raise ValueError(f"exercise {exercise.id}: the reference must be decorated with "
+                         f"@reference({exercise.id!r}) (imsearch._guard)")
     if exercise.id in _REGISTRY and _REGISTRY[exercise.id] is not exercise:
         raise ValueError(f"exercise {exercise.id} is registered twice")
     _REGISTRY[exercise.id] = exercise
@@ -156,24 +165,37 @@ def all_exercises() -> list:
 def to_arrays(value) -> tuple:
     """Turn a function's return value into a tuple of plain numeric numpy arrays.
 
-    A number or an array gives a 1-tuple; a tuple or list of those gives one array
-    each. Anything else (None, strings, object arrays) raises ``TypeError``.
+    A tuple (a function returning several values) gives one array per item;
+    anything else (a number, an array, a list of numbers) gives a 1-tuple.
+
+    Parameters
+    ----------
+    value : number, array_like, or tuple of those
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Fresh copies with a numeric or boolean dtype (kinds ``b i u f c``).
+
+    Raises
+    ------
+    TypeError
+        If an item is ``None``, a string, a dict, or converts to a non-numeric
+        array (objects, strings, ragged lists).
     """
-    items = value if isinstance(value, (tuple, list)) and not _is_numeric_list(value) else (value,)
+    items = value if isinstance(value, tuple) else (value,)
     out = []
     for i, item in enumerate(items):
         if item is None or isinstance(item, (str, bytes, dict)):
             raise TypeError(f"output {i} is {type(item).__name__}, expected a number or a numeric array")
-        arr = np.array(item)  # a copy: nothing refers back to the student's objects
+        try:
+            arr = np.array(item)  # a copy: nothing refers back to the student's objects
+        except (ValueError, TypeError) as err:  # ragged lists
+            raise TypeError(f"output {i} is not a numeric array ({err})") from None
         if arr.dtype.kind not in "biufc":
             raise TypeError(f"output {i} has dtype {arr.dtype}, expected a numeric array")
         out.append(arr)
     return tuple(out)
-
-
-def _is_numeric_list(value) -> bool:
-    # a flat list of numbers is one array, not several outputs
-    return isinstance(value, list) and all(isinstance(v, (int, float, np.number)) for v in value)
 
 
 def _fmt(x) -> str:
@@ -183,8 +205,16 @@ def _fmt(x) -> str:
 def compare(expected: tuple, got: tuple, rtol: float, atol: float):
     """Return ``None`` when ``got`` matches ``expected``, else a message saying what differs.
 
-    Integer or boolean expected values require integer or boolean outputs; floats are
-    compared with ``numpy.isclose(got, expected, rtol, atol)``, NaN equal to NaN.
+    Parameters
+    ----------
+    expected, got : tuple of numpy.ndarray
+        As returned by :func:`to_arrays`.
+    rtol, atol : float
+        Tolerances: ``|got - expected| <= atol + rtol |expected|`` elementwise.
+
+    Integer or boolean expected values require integer or boolean outputs; NaN
+    matches NaN and an infinity matches the same infinity; a complex output is never
+    equal to a real expected value with a non-zero imaginary part.
     """
     if len(got) != len(expected):
         return f"expected {len(expected)} output(s), got {len(got)}"
@@ -197,16 +227,19 @@ def compare(expected: tuple, got: tuple, rtol: float, atol: float):
             return f"{label}expected integers ({e.dtype}), got {g.dtype}"
         if e.dtype.kind in "fc" and g.dtype.kind == "b":
             return f"{label}expected numbers ({e.dtype}), got booleans"
-        ok = np.isclose(g.astype(np.complex128 if e.dtype.kind == "c" else np.float64),
-                        e, rtol=rtol, atol=atol, equal_nan=True)
+        as_type = np.complex128 if "c" in (e.dtype.kind, g.dtype.kind) else np.float64
+        ev, gv = e.astype(as_type), g.astype(as_type)
+        ok = np.isclose(gv, ev, rtol=rtol, atol=atol, equal_nan=True)
         if not np.all(ok):
-            bad = np.argwhere(~ok) if ok.ndim else None
-            if bad is None:
+            if ok.ndim == 0:
                 return f"{label}expected {_fmt(e)}, got {_fmt(g)}"
-            idx = tuple(int(i) for i in bad[0])
-            diff = np.abs(g.astype(np.float64) - e.astype(np.float64)) if e.dtype.kind != "c" else np.abs(g - e)
+            bad = np.argwhere(~ok)
+            idx = tuple(int(j) for j in bad[0])
+            with np.errstate(invalid="ignore"):
+                diff = np.abs(gv - ev)[~ok]
+            worst = np.nanmax(diff) if np.any(~np.isnan(diff)) else np.nan
             return (f"{label}{len(bad)} of {e.size} values differ (max |difference| "
-                    f"{np.nanmax(diff):.4g}); first at index {idx}: expected {_fmt(e[idx])}, got {_fmt(g[idx])}")
+                    f"{worst:.4g}); first at index {idx}: expected {_fmt(e[idx])}, got {_fmt(g[idx])}")
     return None
 
 
@@ -226,17 +259,30 @@ def expected_outputs(exercise: Exercise, cases: list) -> list:
     return out
 
 
-def run_cases(exercise: Exercise, func: Callable, cases: list) -> list:
+def run_cases(exercise: Exercise, func: Callable, cases: list, codes=()) -> list:
     """Call ``func`` on every case, with the exercise's reference forbidden.
 
-    Returns one entry per case: a tuple of arrays, or a string describing the error
-    (``"NotImplementedError"`` for an unsolved stub). Runs in the student's process.
+    Parameters
+    ----------
+    exercise : Exercise
+    func : callable
+        The student's function.
+    cases : list of Case
+    codes : iterable of (file, name, first line), optional
+        Extra code locations of the reference to watch for (see :class:`_guard.forbid`).
+
+    Returns
+    -------
+    list
+        One entry per case: a tuple of arrays, or a string describing the error
+        (``"NotImplementedError"`` for an unsolved stub, ``"ReferenceCallError: ..."``
+        when the reference was called). Runs in the student's process.
     """
     results = []
     for case in cases:
         args, kwargs = _copy_args(case)
         try:
-            with forbid(exercise.id):
+            with forbid(exercise.id, codes=codes):
                 value = func(*args, **kwargs)
             results.append(to_arrays(value))
         except NotImplementedError:
@@ -248,12 +294,36 @@ def run_cases(exercise: Exercise, func: Callable, cases: list) -> list:
     return results
 
 
-def score(exercise: Exercise, cases: list, outputs: list) -> Result:
+def _head(exercise: Exercise) -> str:
+    return f"Exercise {exercise.id} — {exercise.title} ({exercise.points:g} pts)"
+
+
+def failure(exercise: Exercise, status: str, why: str, n_cases: int = 0) -> Result:
+    """A zero-point :class:`Result` for ``exercise`` with feedback ``why`` (used by the grader)."""
+    return Result(exercise.id, 0.0, exercise.points, status,
+                  f"{_head(exercise)}: 0/{exercise.points:g} points — {why}", 0, n_cases)
+
+
+def score(exercise: Exercise, cases: list, outputs: list, expected: list | None = None) -> Result:
     """Score the outputs of :func:`run_cases` against the expected values.
 
-    Runs in the grading process; ``outputs`` holds only arrays and strings.
+    Parameters
+    ----------
+    exercise : Exercise
+    cases : list of Case
+    outputs : list
+        One entry per case: a tuple of numeric arrays or an error string.
+    expected : list of tuple of arrays, optional
+        The expected outputs when already computed (:func:`expected_outputs`).
+
+    Returns
+    -------
+    Result
+        All the points when every case matches, else 0 with feedback naming the
+        failing cases. Runs in the grading process; ``outputs`` holds only arrays
+        and strings.
     """
-    head = f"Exercise {exercise.id} — {exercise.title} ({exercise.points:g} pts)"
+    head = _head(exercise)
     if len(outputs) != len(cases):
         return Result(exercise.id, 0.0, exercise.points, "error",
                       f"{head}: got {len(outputs)} results for {len(cases)} cases", 0, len(cases))
@@ -264,9 +334,11 @@ def score(exercise: Exercise, cases: list, outputs: list) -> Result:
     ref_calls = [o for o in outputs if isinstance(o, str) and o.startswith("ReferenceCallError")]
     if ref_calls:
         return Result(exercise.id, 0.0, exercise.points, "failed",
-                      f"{head}: 0/{exercise.points:g} points — {ref_calls[0].split(': ', 1)[1]}.",
+                      f"{head}: 0/{exercise.points:g} points — "
+                      f"{ref_calls[0].partition(': ')[2] or 'the solution calls the library reference'}.",
                       0, len(cases))
-    expected = expected_outputs(exercise, cases)
+    if expected is None:
+        expected = expected_outputs(exercise, cases)
     problems = []
     for case, exp, got in zip(cases, expected, outputs):
         if isinstance(got, str):
@@ -319,3 +391,111 @@ def check(exercise_id: str, func: Callable, seed: int = 0) -> Callable:
         return func
     print("  → the rest of this chapter uses the library's reference implementation.")
     return get_exercise(exercise_id).reference
+
+
+# ----------------------------------------------------------------------------- batch grading, kernel side
+
+#: Largest number of output values accepted from one case in batch grading.
+MAX_OUTPUT_VALUES = 10_000_000
+
+
+class _CheckTimeout(BaseException):
+    """Raised (by SIGALRM) in the student's kernel when an exercise's check runs too long."""
+
+
+def _encode_error(message: str) -> dict:
+    """Turn a :func:`run_cases` error string into the record written to disk."""
+    if message == "NotImplementedError":
+        return {"error": "not implemented"}
+    if message.startswith("ReferenceCallError"):
+        return {"error": "reference"}
+    kind, _, text = message.partition(": ")
+    return {"error": "exception", "type": kind[:80], "message": text[:300]}
+
+
+def _write_json(path: str, data: dict) -> None:
+    import json
+    import os
+
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f)
+    os.replace(tmp, path)  # the .json file appears complete or not at all
+
+
+def _check_one_in_kernel(item: dict, spec: dict, namespace: dict, use_alarm: bool) -> None:
+    import os
+    import signal
+
+    ex_id, name = item["id"], item["function"]
+    base = os.path.join(spec["dir"], f"exercise-{ex_id}")
+    open(base + ".started", "w").close()
+    record = {"id": ex_id, "function": name, "cases": []}
+    arrays: dict = {}
+    func = namespace.get(name)
+    if func is None:
+        record["status"] = "missing"
+    elif not callable(func):
+        record["status"] = "not callable"
+        record["type"] = type(func).__name__[:80]
+    else:
+        exercise = get_exercise(ex_id)
+        cases = exercise.make_cases(spec["seed"])
+        record["status"] = "ran"
+        i = 0
+        try:
+            if use_alarm:
+                signal.setitimer(signal.ITIMER_REAL, float(spec["check_timeout"]))
+            for i, case in enumerate(cases):
+                (out,) = run_cases(exercise, func, [case], codes=[tuple(c) for c in item["codes"]])
+                if isinstance(out, str):
+                    record["cases"].append(_encode_error(out))
+                elif sum(a.size for a in out) > MAX_OUTPUT_VALUES:
+                    record["cases"].append({"error": "too large"})
+                else:
+                    for j, a in enumerate(out):
+                        arrays[f"c{i}_o{j}"] = a
+                    record["cases"].append({"outputs": len(out)})
+        except _CheckTimeout:
+            record["status"] = "timeout"
+            record["case"] = i
+        finally:
+            if use_alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    np.savez(base + ".npz", **arrays)  # numeric arrays only: no pickle
+    _write_json(base + ".json", record)
+
+
+def _grade_in_kernel(spec: dict, namespace: dict) -> None:
+    """Batch grading, run by the grader's harness cell in the student's kernel.
+
+    For each exercise in ``spec["exercises"]``, finds the student's function by name
+    in ``namespace`` (the notebook's globals), runs it on the cases drawn from
+    ``spec["seed"]`` with the reference forbidden, and writes into ``spec["dir"]``
+    ``exercise-<id>.npz`` (the output arrays) and then ``exercise-<id>.json`` (one
+    entry per case: how many outputs, or which kind of error). Each exercise gets
+    ``spec["check_timeout"]`` seconds (SIGALRM). Nothing is scored here: the grading
+    process compares the arrays with its own expected values.
+    """
+    import signal
+    import threading
+
+    use_alarm = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    previous = None
+    if use_alarm:
+        def on_alarm(signum, frame):
+            raise _CheckTimeout()
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        for item in spec["exercises"]:
+            try:
+                _check_one_in_kernel(item, spec, namespace, use_alarm)
+            except (Exception, _CheckTimeout) as err:  # noqa: BLE001 - one exercise never stops the others
+                import os
+                _write_json(os.path.join(spec["dir"], f"exercise-{item['id']}.json"),
+                            {"id": item["id"], "status": "harness error",
+                             "type": type(err).__name__[:80], "message": str(err)[:300]})
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)

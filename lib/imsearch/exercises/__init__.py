@@ -1,9 +1,15 @@
-"""The course's graded exercises, one module per chapter (importing registers them)."""
+"""The course's graded exercises, one module per chapter: ``ch01``, ``ch02``, ...
+
+Importing this package imports every ``chNN`` module in it, which registers the
+chapter's exercises with :func:`imsearch.grading.register`; a new chapter only needs
+its module.
+"""
+import pkgutil
+import re
 from importlib import import_module
 
-for _name in ("ch01", "ch02", "ch03", "ch04", "ch05"):
-    try:
-        import_module(f"{__name__}.{_name}")
-    except ModuleNotFoundError as _err:  # a chapter not written yet
-        if _err.name != f"{__name__}.{_name}":
-            raise
+CHAPTER_MODULES = sorted(info.name for info in pkgutil.iter_modules(__path__)
+                         if re.fullmatch(r"ch\d\d", info.name))
+
+for _name in CHAPTER_MODULES:
+    import_module(f"{__name__}.{_name}")
