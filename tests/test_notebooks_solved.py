@@ -2,9 +2,10 @@
 
 For every notebooks/NN_*.ipynb that has instructor solutions in tests/solutions/chNN.py,
 a solved copy is built in tmp_path (each stub cell's source replaced by the solution
-function of the same name, taken from the solutions file with ast). The solved copy and
-the original are graded in one ``grade_notebooks`` call: the solved one must earn every
-point, the original none ("not attempted"), and both must run without an error.
+function of the same name, taken from the solutions file with ast) and graded: it must earn
+every point and run without an error. The unsolved originals are executed by nbval in the
+same ``make test`` run, and the small notebook below checks that a stub grades as
+"not attempted", so the originals are not graded again here (it would double the time).
 """
 from __future__ import annotations
 
@@ -99,10 +100,8 @@ def test_solved_notebook_earns_every_point(notebook, solutions, tmp_path):
         "every exercise of the chapter needs one stub cell"
     solved = tmp_path / notebook.name
     nbformat.write(nb, str(solved))
-    rows = grader.grade_notebooks([solved, notebook], timeout=300, check_timeout=60, progress=False)
+    rows = grader.grade_notebooks([solved], timeout=300, check_timeout=60, progress=False)
+    assert len(rows) == len(solved_ids)
     for row in rows:
         assert row["errors"] == [], f"{row['notebook']} raised: {row['errors']}"
-        if Path(row["notebook"]) == solved:
-            assert row["status"] == "passed" and row["points"] == row["max_points"], row["feedback"]
-        else:
-            assert row["status"] == "not attempted" and row["points"] == 0, row["feedback"]
+        assert row["status"] == "passed" and row["points"] == row["max_points"], row["feedback"]

@@ -1,4 +1,4 @@
-"""Command line: ``python -m imsearch {doctor,exercises,grade,data} ...``."""
+"""Command line: ``python -m imsearch {doctor,exercises,grade,data,benchmarks} ...``."""
 from __future__ import annotations
 
 import argparse
@@ -57,6 +57,12 @@ def _data(args) -> int:
     return data_main(args)
 
 
+def _benchmarks(args) -> int:
+    from .benchmarks import main as benchmarks_main
+
+    return benchmarks_main(args)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m imsearch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -65,12 +71,20 @@ def main(argv=None) -> int:
     g = sub.add_parser("grade", help="grade handed-back notebooks into a CSV")
     g.add_argument("notebooks", nargs="+", help="notebook files (.ipynb) to grade")
     g.add_argument("--csv", required=True, help="where to write one row per notebook and exercise")
-    g.add_argument("--timeout", type=float, default=600.0, help="seconds allowed per notebook (default 600)")
+    g.add_argument("--timeout", type=float, default=600.0,
+                   help="seconds allowed for a notebook's own cells (default 600)")
+    g.add_argument("--check-timeout", type=float, default=30.0,
+                   help="seconds allowed per exercise when its checks run, after the cells (default 30)")
     g.set_defaults(func=_grade)
     d = sub.add_parser("data", help="list, fetch and verify the course data pack")
     d.add_argument("action", choices=["list", "fetch", "verify"])
     d.add_argument("datasets", nargs="*", help="dataset names (default: all)")
     d.set_defaults(func=_data)
+    b = sub.add_parser("benchmarks", help="build (again) or describe the retrieval benchmarks")
+    b.add_argument("action", choices=["build", "info"])
+    b.add_argument("names", nargs="*", help="scenes, copy_detection (default: both)")
+    b.add_argument("--seed", type=int, default=0, help="seed of copy_detection (default 0)")
+    b.set_defaults(func=_benchmarks)
     args = parser.parse_args(argv)
     return args.func(args)
 
