@@ -1,0 +1,228 @@
+"""Chapter 1 exercises: the instructor solutions pass, realistic mistakes fail, shortcuts earn nothing."""
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from imsearch import quantization
+from imsearch.grading import evaluate, get_exercise, compare, to_arrays
+
+IDS = ["1.1", "1.2", "1.3", "1.4"]
+
+
+def _load_solutions():
+    path = Path(__file__).parent / "solutions" / "ch01.py"
+    spec = importlib.util.spec_from_file_location("solutions_ch01", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+SOLUTIONS = _load_solutions()
+
+
+def _passes(ex_id, func, seed=0):
+    return evaluate(ex_id, func, seed).status == "passed"
+
+
+# ----------------------------------------------------------------------------- (a) solutions pass
+
+@pytest.mark.parametrize("ex_id", IDS)
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_instructor_solution_passes(ex_id, seed):
+    ex = get_exercise(ex_id)
+    result = evaluate(ex_id, getattr(SOLUTIONS, ex.function), seed)
+    assert result.status == "passed", result.feedback
+    assert result.points == ex.points
+
+
+def test_at_least_three_exercises_in_notebook_order():
+    from imsearch.grading import all_exercises
+    ch1 = [e.id for e in all_exercises() if e.chapter == 1]
+    assert ch1 == IDS
+
+
+# ----------------------------------------------------------------------------- (b) wrong solutions fail
+
+def _q_round(x, k):  # rounding instead of floor
+    return np.minimum(np.round(np.asarray(x) * k).astype(np.int64), k - 1)
+
+
+def _q_one_based(x, k):  # the lecture's {1..k}, not {0..k-1}
+    return np.floor(np.asarray(x) * k).astype(np.int64) + 1
+
+
+def _q_float(x, k):  # forgets the integer type
+    return np.floor(np.asarray(x) * k)
+
+
+@pytest.mark.parametrize("wrong", [_q_round, _q_one_based, _q_float])
+def test_1_1_wrong_solutions_fail(wrong):
+    assert not _passes("1.1", wrong)
+
+
+def _psnr_left_edge(x, k):  # reconstructs at q / k (the cell's left edge), not its centre
+    x = np.asarray(x, dtype=float)
+    mse = np.mean((x - np.floor(x * k) / k) ** 2)
+    return 10 * np.log10(1 / mse) if mse else float("inf")
+
+
+def _psnr_20log(x, k):  # 20 log10 of a power ratio
+    x = np.asarray(x, dtype=float)
+    mse = np.mean((x - (np.floor(x * k) + 0.5) / k) ** 2)
+    return 20 * np.log10(1 / mse) if mse else float("inf")
+
+
+def _psnr_rmse(x, k):  # forgets to square: 10 log10(1 / RMSE)
+    x = np.asarray(x, dtype=float)
+    rmse = np.sqrt(np.mean((x - (np.floor(x * k) + 0.5) / k) ** 2))
+    return 10 * np.log10(1 / rmse) if rmse else float("inf")
+
+
+def _psnr_law(x, k):  # returns the expected value 10 log10(12 k²), not the measured one
+    return 10 * np.log10(12 * k ** 2)
+
+
+def _psnr_sum(x, k):  # sum of squared errors instead of the mean
+    x = np.asarray(x, dtype=float)
+    sse = np.sum((x - (np.floor(x * k) + 0.5) / k) ** 2)
+    return 10 * np.log10(1 / sse) if sse else float("inf")
+
+
+@pytest.mark.parametrize("wrong", [_psnr_left_edge, _psnr_20log, _psnr_rmse, _psnr_law, _psnr_sum])
+def test_1_2_wrong_solutions_fail(wrong):
+    assert not _passes("1.2", wrong)
+
+
+def _b4():
+    b2 = np.array([[0, 2], [3, 1]])
+    return np.block([[4 * b2, 4 * b2 + 2], [4 * b2 + 3, 4 * b2 + 1]])
+
+
+def _dither(gray, levels, thresholds_of):
+    gray = np.asarray(gray, dtype=float)
+    rows, cols = np.indices(gray.shape)
+    t = thresholds_of(rows, cols)
+    v = gray * (levels - 1)
+    low = np.floor(v)
+    return np.minimum(np.where(v - low > t, low + 1, low), levels - 1) / (levels - 1)
+
+
+def _od_no_half(gray, levels=2):  # thresholds b / 16 instead of (b + 1/2) / 16
+    return _dither(gray, levels, lambda r, c: _b4()[r % 4, c % 4] / 16)
+
+
+def _od_transposed(gray, levels=2):  # indexes the matrix by (column, row)
+    return _dither(gray, levels, lambda r, c: (_b4()[c % 4, r % 4] + 0.5) / 16)
+
+
+def _od_compare_value(gray, levels=2):  # compares the value, not its fractional part, with the threshold
+    gray = np.asarray(gray, dtype=float)
+    rows, cols = np.indices(gray.shape)
+    t = (_b4()[rows % 4, cols % 4] + 0.5) / 16
+    return np.where(gray > t, 1.0, 0.0) if levels == 2 else np.round(gray * (levels - 1) + t - 0.5) / (levels - 1)
+
+
+def _od_uint_output(gray, levels=2):  # returns level indices 0..L-1 instead of values in [0, 1]
+    return _dither(gray, levels, lambda r, c: (_b4()[r % 4, c % 4] + 0.5) / 16) * (levels - 1)
+
+
+@pytest.mark.parametrize("wrong", [_od_no_half, _od_transposed, _od_uint_output])
+def test_1_3_wrong_solutions_fail(wrong):
+    assert not _passes("1.3", wrong)
+
+
+def test_1_3_levels_confusion_fails():
+    # right for two levels, but ignores `levels` (always black and white)
+    assert not _passes("1.3", lambda gray, levels=2: _od_compare_value(gray, 2))
+
+
+def _assign_l1(points, centroids):  # Manhattan distance
+    return np.argmin(np.abs(points[:, None] - centroids[None]).sum(-1), axis=1)
+
+
+def _assign_last_tie(points, centroids):  # ties to the higher index
+    d2 = ((points[:, None] - centroids[None]) ** 2).sum(-1)
+    k = len(centroids)
+    return k - 1 - np.argmin(d2[:, ::-1], axis=1)
+
+
+def _assign_one_based(points, centroids):
+    return np.argmin(((points[:, None] - centroids[None]) ** 2).sum(-1), axis=1) + 1
+
+
+def _assign_wrong_axis(points, centroids):  # nearest point of each centroid
+    return np.argmin(((points[:, None] - centroids[None]) ** 2).sum(-1), axis=0)
+
+
+def _assign_dot(points, centroids):  # largest inner product instead of smallest distance
+    return np.argmax(points @ centroids.T, axis=1)
+
+
+@pytest.mark.parametrize("wrong", [_assign_l1, _assign_last_tie, _assign_one_based, _assign_wrong_axis,
+                                   _assign_dot])
+def test_1_4_wrong_solutions_fail(wrong):
+    assert not _passes("1.4", wrong)
+
+
+# ----------------------------------------------------------------------------- (c) calling the reference
+
+@pytest.mark.parametrize("ex_id,cheat", [
+    ("1.1", lambda x, k: quantization.uniform_quantize(x, k)),
+    ("1.2", lambda x, k: quantization.quantization_psnr(x, k)),
+    ("1.3", lambda gray, levels=2: quantization.ordered_dither(gray, levels)),
+    ("1.4", lambda points, centroids: quantization.assign(points, centroids)),
+])
+def test_calling_the_reference_earns_nothing(ex_id, cheat):
+    result = evaluate(ex_id, cheat)
+    assert result.points == 0
+    assert result.status == "failed"
+    assert "reference" in result.feedback
+
+
+def test_a_detour_through_lloyd_step_is_caught():
+    # lloyd_step returns the assignments it computed with the reference: still a reference call
+    def cheat(points, centroids):
+        return quantization.lloyd_step(points, centroids)[1]
+    assert evaluate("1.4", cheat).points == 0
+
+
+# ----------------------------------------------------------------------------- (d) stubs
+
+@pytest.mark.parametrize("ex_id", IDS)
+def test_stub_is_not_attempted(ex_id):
+    def stub(*args, **kwargs):
+        # YOUR CODE HERE
+        raise NotImplementedError
+    result = evaluate(ex_id, stub)
+    assert result.status == "not attempted"
+    assert result.points == 0
+
+
+# ----------------------------------------------------------------------------- (e) closed forms agree
+
+@pytest.mark.parametrize("ex_id", IDS)
+def test_closed_form_cases_match_the_reference(ex_id):
+    ex = get_exercise(ex_id)
+    cases = ex.make_cases(0)
+    closed = [c for c in cases if c.expected is not None]
+    assert closed, f"exercise {ex_id} has no closed-form case"
+    assert len(cases) > len(closed), f"exercise {ex_id} has no random case"
+    for case in closed:
+        got = to_arrays(ex.reference(*case.args, **case.kwargs))
+        assert compare(to_arrays(case.expected), got, ex.rtol, ex.atol) is None, case.name
+
+
+@pytest.mark.parametrize("ex_id", IDS)
+def test_cases_are_deterministic_and_depend_on_the_seed(ex_id):
+    ex = get_exercise(ex_id)
+    a, b, c = ex.make_cases(3), ex.make_cases(3), ex.make_cases(4)
+    flat = lambda cases: [np.asarray(arg, dtype=float) for cs in cases for arg in cs.args]  # noqa: E731
+    assert all(np.array_equal(x, y) for x, y in zip(flat(a), flat(b)))
+    assert not all(np.array_equal(x, y) for x, y in zip(flat(a), flat(c)))
+
+
+def test_feedback_names_the_failing_case():
+    result = evaluate("1.2", _psnr_left_edge)
+    assert "case '" in result.feedback and "expected" in result.feedback
