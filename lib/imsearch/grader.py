@@ -190,9 +190,39 @@ def _execute(nb, folder: Path, spec: dict, timeout: float, harness_timeout: floa
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+    from queue import Empty
+
+    from nbclient.util import ensure_async
+
     class Client(NotebookClient):
         def output(self, outs, msg, display_id, cell_index):
             return None  # keep no output: nothing the notebook prints is used
+
+        async def _async_poll_for_reply(self, msg_id, cell, timeout, task_poll_output_msg,
+                                        task_poll_kernel_alive):
+            # Poll the shell channel in short slices up to the deadline. With one long
+            # get_msg(timeout), nbclient 0.11 + ipykernel 7 sometimes sees the reply of a
+            # cell that displayed a widget only when the timeout ends (jupyter/nbclient#312),
+            # which would eat the notebook's whole time budget.
+            deadline = None if timeout is None else time.monotonic() + timeout
+            original = self.kc.shell_channel.get_msg
+
+            async def sliced_get_msg(timeout=None):
+                while True:
+                    left = None if deadline is None else deadline - time.monotonic()
+                    if left is not None and left <= 0:
+                        raise Empty
+                    try:
+                        return await ensure_async(original(timeout=0.5 if left is None else min(0.5, left)))
+                    except Empty:
+                        continue
+
+            self.kc.shell_channel.get_msg = sliced_get_msg
+            try:
+                return await super()._async_poll_for_reply(msg_id, cell, timeout, task_poll_output_msg,
+                                                           task_poll_kernel_alive)
+            finally:
+                self.kc.shell_channel.get_msg = original
 
     run = _Run()
 
