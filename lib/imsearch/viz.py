@@ -1426,3 +1426,253 @@ def plot_orientation_histograms(histograms, patch=None, n_cells=4, n_bins=8, tit
     ax.set_ylabel("cell row")
     ax.set_title(title or f"{n_cells}×{n_cells} cells × {n_bins} orientations", fontsize=10)
     return fig
+
+
+# --- chapter 6 plots ---
+
+__all__ += ["plot_signatures", "plot_gabor_bank", "plot_gabor_response", "plot_gist", "plot_ranking"]
+
+
+def _signature_rgb(colors, space):
+    """(k, 3) signature colours in ``space`` -> (k, 3) float RGB in [0, 1], for drawing."""
+    c = np.asarray(colors, dtype=np.float64)
+    if space == "lab":
+        import skimage.color
+
+        return np.clip(skimage.color.lab2rgb(c[None])[0], 0, 1)
+    if space == "hsv":
+        from .color import hsv_to_rgb
+
+        return np.clip(hsv_to_rgb(c), 0, 1)
+    return np.clip(c / 255.0, 0, 1)
+
+
+def plot_signatures(images, signatures, titles=None, space="lab", size=2.6):
+    """Each image next to its adaptive palette, drawn as a bar split in proportion to the weights.
+
+    Parameters
+    ----------
+    images : sequence of N images
+    signatures : sequence of N ``(colors (k, 3), weights (k,))`` pairs
+        From :func:`imsearch.globaldesc.color_signature`.
+    titles : sequence of N str, optional
+    space : {"lab", "rgb", "hsv"}
+        The space of the signature colours.
+    size : float
+        Height of a row, inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    images, signatures = list(images), list(signatures)
+    if not images or len(images) != len(signatures):
+        raise ValueError(f"images and signatures must be non-empty and of the same length, got {len(images)} "
+                         f"and {len(signatures)}")
+    titles = list(titles) if titles is not None else [f"image {i}" for i in range(len(images))]
+    plt = _plt()
+    fig, axes = plt.subplots(len(images), 2, figsize=(2.6 * size, size * len(images)), squeeze=False,
+                             gridspec_kw={"width_ratios": [1, 1.6]})
+    for (ax_im, ax_bar), img, (colors, weights), title in zip(axes, images, signatures, titles):
+        _imshow(ax_im, img, title)
+        w = check_array(weights, "weights", ndim=1, kinds="iuf", min_value=0)
+        rgb = _signature_rgb(colors, space)
+        left = np.concatenate([[0.0], np.cumsum(w)[:-1]]) / w.sum()
+        ax_bar.barh(0, w / w.sum(), left=left, color=rgb, edgecolor="k", height=0.8)
+        for x0, wi, col in zip(left, w / w.sum(), rgb):
+            if wi > 0.06:
+                ax_bar.text(x0 + wi / 2, 0, f"{wi:.0%}", ha="center", va="center", fontsize=8,
+                            color="w" if col.mean() < 0.5 else "k")
+        ax_bar.set_xlim(0, 1)
+        ax_bar.set_yticks([])
+        ax_bar.set_xlabel("fraction of the pixels")
+        ax_bar.set_title(f"palette of {len(w)} colours", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_gabor_bank(size_px=128, n_scales=4, n_orientations=8):
+    """The GIST filter bank: transfer functions in the frequency plane, and the filters in space.
+
+    Parameters
+    ----------
+    size_px : int
+        Size of the square grid the filters are built for.
+    n_scales, n_orientations : int
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Left: every transfer function (maximum over the bank) and each one's half-height
+        contour, zero frequency in the centre. Right: the real part of each filter in
+        space (scales in rows, orientations in columns), cropped to its scale.
+    """
+    from .gist import gabor_filters, gabor_parameters
+
+    bank = gabor_filters(size_px, n_scales, n_orientations)
+    peaks, thetas = gabor_parameters(n_scales, n_orientations)
+    plt = _plt()
+    fig = plt.figure(figsize=(12, 5))
+    grid = fig.add_gridspec(n_scales, n_orientations + 4)
+    ax = fig.add_subplot(grid[:, :4])
+    f = np.fft.fftshift(np.fft.fftfreq(size_px))
+    shifted = np.fft.fftshift(bank, axes=(1, 2))
+    ax.imshow(shifted.max(axis=0), extent=(f[0], f[-1], f[-1], f[0]), cmap="magma")
+    for g in shifted:
+        ax.contour(f, f, g, levels=[0.5], colors="c", linewidths=0.5)
+    ax.set_xlabel("horizontal frequency f_x (cycles / pixel)")
+    ax.set_ylabel("vertical frequency f_y (cycles / pixel, down)")
+    ax.set_title(f"{len(bank)} Gabor transfer functions\n({n_scales} scales × {n_orientations} orientations)",
+                 fontsize=10)
+    for i, g in enumerate(bank):
+        s, o = divmod(i, n_orientations)
+        kernel = np.fft.fftshift(np.real(np.fft.ifft2(g)))
+        half = int(min(size_px // 2, max(6, 1.5 / peaks[i])))
+        c = size_px // 2
+        a = fig.add_subplot(grid[s, 4 + o])
+        a.imshow(kernel[c - half:c + half, c - half:c + half], cmap="gray")
+        a.set_xticks([])
+        a.set_yticks([])
+        if s == 0:
+            a.set_title(f"{np.degrees(thetas[i]):.0f}°", fontsize=8)
+        if o == 0:
+            a.set_ylabel(f"{peaks[i]:.3f} c/px", fontsize=8)
+    fig.suptitle("The GIST filter bank (right: real part in space; rows = scales, columns = orientations "
+                 "of the frequency)", fontsize=10)
+    return fig
+
+
+def plot_gabor_response(image, index, size_px=128, n_scales=4, n_orientations=8, grid=4):
+    """One Gabor filter of GIST on an image: the prefiltered image, the response magnitude and its grid means.
+
+    Parameters
+    ----------
+    image : (H, W) or (H, W, 3) uint8 or float [0, 1]
+    index : int
+        Filter index, ``scale · n_orientations + orientation``.
+    size_px, n_scales, n_orientations, grid
+        As for :func:`imsearch.gist.gist`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from . import gist
+    from .image import to_gray
+
+    n = n_scales * n_orientations
+    index = check_int(index, "index", minimum=0, maximum=n - 1)
+    import cv2
+
+    gray = cv2.resize(to_gray(check_image(image, "image")).astype(np.float32), (size_px, size_px),
+                      interpolation=cv2.INTER_AREA)
+    pre = gist.prefilter(np.clip(gray, 0, 1))
+    energy = gist.gabor_energy(pre, n_scales, n_orientations)
+    cells = gist.grid_pool(energy, grid)
+    peaks, thetas = gist.gabor_parameters(n_scales, n_orientations)
+    plt = _plt()
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.8))
+    axes[0].imshow(pre, cmap="gray")
+    axes[0].set_title("prefiltered (whitened, contrast-normalised)", fontsize=10)
+    vmax = float(energy.max())
+    axes[1].imshow(energy[index], cmap="magma", vmin=0, vmax=vmax)
+    axes[1].set_title(f"|response| of filter {index}: {peaks[index]:.3f} c/px, {np.degrees(thetas[index]):.0f}°",
+                      fontsize=10)
+    im = axes[2].imshow(cells[index], cmap="magma", vmin=0, vmax=float(cells.max()))
+    axes[2].set_title(f"mean over {grid}×{grid} cells: {grid * grid} of the {n * grid * grid} numbers", fontsize=10)
+    fig.colorbar(im, ax=axes[2], fraction=0.046, pad=0.03, label="mean |response|")
+    for a in axes:
+        a.set_xlabel("x (pixels of the 128-px square)" if a is not axes[2] else "cell column")
+        a.set_ylabel("y" if a is not axes[2] else "cell row")
+    fig.tight_layout()
+    return fig
+
+
+def plot_gist(image, descriptor, n_scales=4, n_orientations=8, grid=4, title=None, ax=None):
+    """A GIST descriptor drawn over its image: in each cell, a segment per orientation.
+
+    The segments point along the *structure* a filter responds to (perpendicular to its
+    frequency vector: orientation 0 responds to vertical edges and is drawn vertical), with
+    a length proportional to the cell's energy summed over the scales.
+
+    Parameters
+    ----------
+    image : (H, W) or (H, W, 3) image, shown stretched to a square
+    descriptor : (n_scales·n_orientations·grid²,) array_like
+        A gray GIST (:func:`imsearch.gist.gist`).
+    n_scales, n_orientations, grid : int
+    title : str, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from .gist import gabor_parameters
+    from .image import to_gray
+
+    d = check_array(descriptor, "descriptor", shape=(n_scales * n_orientations * grid * grid,), kinds="iuf",
+                    min_value=0)
+    e = d.reshape(n_scales, n_orientations, grid, grid).sum(axis=0)       # (orientation, row, col)
+    _, thetas = gabor_parameters(1, n_orientations)
+    plt = _plt()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(4.5, 4.5))
+    else:
+        fig = ax.figure
+    ax.imshow(to_gray(check_image(image, "image")), cmap="gray", extent=(0, grid, grid, 0), alpha=0.6,
+              aspect="auto")
+    scale = 0.45 / (e.max() or 1.0)
+    for r in range(grid):
+        for c in range(grid):
+            for th, v in zip(thetas, e[:, r, c]):
+                dx, dy = -np.sin(th) * v * scale, np.cos(th) * v * scale   # along the stripes
+                ax.plot([c + 0.5 - dx, c + 0.5 + dx], [r + 0.5 - dy, r + 0.5 + dy], color="orangered", lw=1.5)
+    for t in range(grid + 1):
+        ax.axhline(t, color="w", lw=0.6)
+        ax.axvline(t, color="w", lw=0.6)
+    ax.set_xlim(0, grid)
+    ax.set_ylim(grid, 0)
+    ax.set_xlabel("cell column")
+    ax.set_ylabel("cell row")
+    ax.set_title(title or "GIST: oriented energy per cell", fontsize=10)
+    return fig
+
+
+def plot_ranking(query, results, titles, query_title="query", suptitle=None, correct=None, size=2.2):
+    """A query followed by its first results, correct ones framed in green, wrong ones in red.
+
+    Parameters
+    ----------
+    query : image
+    results : sequence of images
+    titles : sequence of str, one per result
+    query_title : str
+    suptitle : str, optional
+    correct : sequence of bool, optional
+        Frame colours; no frame when omitted.
+    size : float
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    results = list(results)
+    titles = list(titles)
+    if len(titles) != len(results):
+        raise ValueError(f"titles must have one entry per result ({len(results)}), got {len(titles)}")
+    plt = _plt()
+    fig, axes = plt.subplots(1, len(results) + 1, figsize=(size * (len(results) + 1), size * 0.95))
+    axes = np.atleast_1d(axes)
+    _imshow(axes[0], query, query_title)
+    for k, (ax, img, t) in enumerate(zip(axes[1:], results, titles)):
+        _imshow(ax, img, t)
+        if correct is not None:
+            for side in ax.spines.values():
+                side.set_visible(True)
+                side.set_color("tab:green" if correct[k] else "tab:red")
+                side.set_linewidth(4)
+    if suptitle:
+        fig.suptitle(suptitle, fontsize=10)
+    fig.tight_layout()
+    return fig

@@ -477,3 +477,36 @@ def harris_sliders(gray, k=0.05, sigma_d=1.0, sigma_i=2.0, n_best=150):
 
     return float_sliders(draw, k=(k, 0.0, 0.25, 0.01), sigma_d=(sigma_d, 0.5, 6.0, 0.1),
                          sigma_i=(sigma_i, 0.5, 6.0, 0.1))
+
+
+# --- chapter 6 widgets ---
+
+__all__ += ["gabor_response_slider"]
+
+
+def gabor_response_slider(image, value=4, n_scales=4, n_orientations=8, grid=4):
+    """A slider over the GIST filters: the response magnitude of the chosen one and its grid means.
+
+    Parameters
+    ----------
+    image : (H, W) or (H, W, 3) uint8 or float [0, 1] array
+    value : int
+        The filter shown first (``scale · n_orientations + orientation``).
+    n_scales, n_orientations, grid : int
+        The GIST layout (:func:`imsearch.gist.gist`).
+
+    Returns
+    -------
+    ipywidgets.Widget
+    """
+    n = check_int(n_scales, "n_scales", minimum=1) * check_int(n_orientations, "n_orientations", minimum=1)
+
+    def draw(index):
+        import matplotlib.pyplot as plt
+
+        from .viz import plot_gabor_response
+
+        plot_gabor_response(image, index, n_scales=n_scales, n_orientations=n_orientations, grid=grid)
+        plt.show()
+
+    return int_slider(draw, "filter", value, 0, n - 1)

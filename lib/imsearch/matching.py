@@ -1,0 +1,574 @@
+"""Matching local descriptors between two images, and measuring the matches.
+
+Chapter 5. A descriptor of image 1 is matched to its nearest neighbour in image 2
+(a small exact vector search); the nearest neighbour is always *some* descriptor,
+so the matches must be filtered: keep only mutual nearest neighbours, or apply
+Lowe's ratio test, which compares the best distance with the second best — a
+correct match stands out from the background of wrong ones, an ambiguous one
+(repeated structure) does not.
+
+With a ground-truth homography a match is correct when the first keypoint, mapped
+into image 2, lands within ``threshold_px`` of the second; precision and recall of
+the matches then follow (Mikolajczyk & Schmid, "A performance evaluation of local
+descriptors", TPAMI 27(10), 2005).
+
+References: D. Lowe, "Distinctive image features from scale-invariant keypoints",
+IJCV 60(2), 2004 (sec. 7.1, the ratio test).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._guard import reference
+from ._validation import as_rng, check_array, check_image, check_int, check_number
+
+__all__ = [
+    "nearest_neighbors",
+    "match_nn",
+    "match_mutual",
+    "ratio_test",
+    "nn_ratios",
+    "match_correct",
+    "n_correspondences",
+    "match_precision_recall",
+    "precision_recall_curve",
+    "average_precision",
+    "matching_curves",
+    "opencv_sift",
+    "tentative_matches",
+    "synthetic_homography_pair",
+]
+
+
+def _descriptors(desc, name: str) -> np.ndarray:
+    return check_array(desc, name, ndim=2, kinds="iuf")
+
+
+def _desc_pair(desc1, desc2, min2: int = 1):
+    d1 = check_array(desc1, "desc1", ndim=2, kinds="iuf", allow_empty=True)  # no keypoints: no matches
+    d2 = _descriptors(desc2, "desc2")
+    if d1.shape[1] != d2.shape[1]:
+        raise ValueError(f"desc1 and desc2 must have the same dimension, got {d1.shape[1]} and {d2.shape[1]}")
+    if len(d2) < min2:
+        raise ValueError(f"desc2 must hold at least {min2} descriptors, got {len(d2)}")
+    return d1, d2
+
+
+def _squared_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    a = a.astype(np.float64, copy=False)
+    b = b.astype(np.float64, copy=False)
+    d = (a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2.0 * (a @ b.T)
+    return np.maximum(d, 0.0)
+
+
+def nearest_neighbors(desc1, desc2, k: int = 2, backend: str = "numpy"):
+    """The ``k`` nearest descriptors of ``desc2`` for each descriptor of ``desc1`` (L2, exact).
+
+    Parameters
+    ----------
+    desc1 : (N1, D) array_like of float
+        Query descriptors (image 1); ``N1`` may be 0.
+    desc2 : (N2, D) array_like of float, N2 >= k
+        Database descriptors (image 2).
+    k : int >= 1
+    backend : {"numpy", "faiss"}
+        Brute force in numpy (float64, in blocks of rows) or ``faiss.IndexFlatL2``
+        (float32, the same exact search, faster on large sets).
+
+    Returns
+    -------
+    distances : (N1, k) float64 array
+        Euclidean distances, increasing along each row.
+    indices : (N1, k) int64 array
+        Row indices into ``desc2``; ties go to the lower index (numpy backend).
+    """
+    d1, d2 = _desc_pair(desc1, desc2)
+    k = check_int(k, "k", minimum=1, maximum=len(d2))
+    if backend == "faiss":
+        import faiss
+
+        index = faiss.IndexFlatL2(d2.shape[1])
+        index.add(np.ascontiguousarray(d2, dtype=np.float32))
+        dist2, idx = index.search(np.ascontiguousarray(d1, dtype=np.float32), k)
+        return np.sqrt(np.maximum(dist2.astype(np.float64), 0.0)), idx.astype(np.int64)
+    if backend != "numpy":
+        raise ValueError(f"backend must be 'numpy' or 'faiss', got {backend!r}")
+    dist = np.empty((len(d1), k))
+    idx = np.empty((len(d1), k), dtype=np.int64)
+    block = max(1, 2_000_000 // max(1, len(d2)))
+    for start in range(0, len(d1), block):
+        D = _squared_distances(d1[start:start + block], d2)
+        if k < D.shape[1]:
+            part = np.argpartition(D, k - 1, axis=1)[:, :k]
+        else:
+            part = np.broadcast_to(np.arange(D.shape[1]), D.shape).copy()
+        pd = np.take_along_axis(D, part, axis=1)
+        order = np.lexsort((part, pd), axis=1)  # by distance, then by index
+        idx[start:start + block] = np.take_along_axis(part, order, axis=1)
+        dist[start:start + block] = np.sqrt(np.take_along_axis(pd, order, axis=1))
+    return dist, idx
+
+
+def match_nn(desc1, desc2):
+    """Winner-takes-all matching: every descriptor of image 1 goes to its nearest neighbour in image 2.
+
+    Parameters
+    ----------
+    desc1 : (N1, D) array_like of float
+    desc2 : (N2, D) array_like of float
+
+    Returns
+    -------
+    matches : (N1, 2) int64 array
+        Rows ``[i, j]``: descriptor ``i`` of image 1, its nearest neighbour ``j`` in image 2.
+    distances : (N1,) float64 array
+        ``‖desc1[i] − desc2[j]‖``.
+    """
+    dist, idx = nearest_neighbors(desc1, desc2, k=1)
+    matches = np.column_stack([np.arange(len(idx), dtype=np.int64), idx[:, 0]])
+    return matches, dist[:, 0]
+
+
+def match_mutual(desc1, desc2):
+    """Mutual nearest neighbours: ``j`` is ``i``'s nearest neighbour and ``i`` is ``j``'s.
+
+    Parameters
+    ----------
+    desc1 : (N1, D) array_like of float
+    desc2 : (N2, D) array_like of float
+
+    Returns
+    -------
+    matches : (M, 2) int64 array
+        Rows ``[i, j]`` in increasing ``i``, ``M <= min(N1, N2)`` (empty when ``N1 = 0``).
+    distances : (M,) float64 array
+    """
+    d1, d2 = _desc_pair(desc1, desc2)
+    if len(d1) == 0:
+        return np.zeros((0, 2), np.int64), np.zeros(0)
+    dist12, nn12 = nearest_neighbors(d1, d2, k=1)
+    _, nn21 = nearest_neighbors(d2, d1, k=1)
+    i = np.arange(len(d1))
+    keep = nn21[nn12[:, 0], 0] == i
+    return np.column_stack([i[keep], nn12[keep, 0]]).astype(np.int64), dist12[keep, 0]
+
+
+@reference("5.1")
+def ratio_test(desc1, desc2, ratio=0.8):
+    """Lowe's ratio test: keep ``i → j`` when its distance is below ``ratio`` × the second-nearest.
+
+    A descriptor of image 1 is matched to its nearest neighbour ``j`` in image 2 only
+    if ``d1 < ratio · d2``, where ``d1`` and ``d2`` are the distances to the nearest and
+    second-nearest descriptors of image 2. Lowe (2004, sec. 7.1) keeps matches with a
+    ratio below 0.8, which removed 90 % of the false matches and 5 % of the correct ones.
+
+    Parameters
+    ----------
+    desc1 : (N1, D) array_like of float
+    desc2 : (N2, D) array_like of float, N2 >= 2
+    ratio : float in (0, 1]
+        Strict threshold on ``d1 / d2`` (two exact duplicates, ``d1 = d2 = 0``, are
+        rejected as ambiguous).
+
+    Returns
+    -------
+    matches : (M, 2) int64 array
+        Rows ``[i, j]`` in increasing ``i``.
+    distances : (M,) float64 array
+        ``d1`` of each kept match.
+
+    References
+    ----------
+    D. Lowe, "Distinctive image features from scale-invariant keypoints", IJCV 2004.
+    """
+    d1, d2 = _desc_pair(desc1, desc2, min2=2)
+    ratio = check_number(ratio, "ratio", minimum=0.0, maximum=1.0, strict_min=True)
+    if len(d1) == 0:
+        return np.zeros((0, 2), np.int64), np.zeros(0)
+    dist, idx = nearest_neighbors(d1, d2, k=2)
+    keep = dist[:, 0] < ratio * dist[:, 1]
+    i = np.flatnonzero(keep)
+    return np.column_stack([i, idx[keep, 0]]).astype(np.int64), dist[keep, 0]
+
+
+def nn_ratios(desc1, desc2):
+    """Nearest-neighbour matches with their distance ratio ``d1 / d2`` (for sweeping the ratio test).
+
+    Parameters
+    ----------
+    desc1 : (N1, D) array_like of float
+    desc2 : (N2, D) array_like of float, N2 >= 2
+
+    Returns
+    -------
+    matches : (N1, 2) int64 array
+        ``[i, nearest neighbour of i]``.
+    ratios : (N1,) float64 array
+        ``d1 / d2`` in [0, 1]; 1 when ``d2 = 0``. ``ratio_test(.., r)`` keeps exactly the
+        rows with ``ratios < r`` (up to rounding).
+    """
+    d1, d2 = _desc_pair(desc1, desc2, min2=2)
+    dist, idx = nearest_neighbors(d1, d2, k=2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(dist[:, 1] > 0, dist[:, 0] / np.where(dist[:, 1] > 0, dist[:, 1], 1.0), 1.0)
+    return np.column_stack([np.arange(len(d1)), idx[:, 0]]).astype(np.int64), r
+
+
+# ----------------------------------------------------------------------------- measuring
+
+def _keypoints(kps, name: str) -> np.ndarray:
+    arr = check_array(kps, name, ndim=2, kinds="iuf", allow_empty=True)
+    if arr.shape[1] < 2:
+        raise ValueError(f"{name} must have shape (N, 2) or more columns (x, y, ...), got {arr.shape}")
+    return arr[:, :2].astype(np.float64)
+
+
+def _matches(matches, n1: int, n2: int) -> np.ndarray:
+    m = check_array(matches, "matches", shape=(None, 2), kinds="iu", allow_empty=True)
+    if m.size and (m.min() < 0 or m[:, 0].max() >= n1 or m[:, 1].max() >= n2):
+        raise ValueError(f"matches must index kps1 (0..{n1 - 1}) and kps2 (0..{n2 - 1})")
+    return m.astype(np.int64)
+
+
+def _H(H) -> np.ndarray:
+    return check_array(H, "H", shape=(3, 3), kinds="iuf").astype(np.float64)
+
+
+def match_correct(kps1, kps2, matches, H, threshold_px=3.0) -> np.ndarray:
+    """Whether each match agrees with a ground-truth homography.
+
+    Parameters
+    ----------
+    kps1 : (N1, >=2) array_like of float
+        Keypoints of image 1; the first two columns are ``x, y`` in pixels.
+    kps2 : (N2, >=2) array_like of float
+    matches : (M, 2) array_like of int
+        Rows ``[i, j]``.
+    H : (3, 3) array_like of float
+        Maps image 1's pixels to image 2's.
+    threshold_px : float > 0
+
+    Returns
+    -------
+    (M,) bool array
+        ``‖H(kps1[i]) − kps2[j]‖ < threshold_px``.
+    """
+    from .geometry import apply_homography
+
+    p1, p2 = _keypoints(kps1, "kps1"), _keypoints(kps2, "kps2")
+    m = _matches(matches, len(p1), len(p2))
+    H = _H(H)
+    threshold_px = check_number(threshold_px, "threshold_px", minimum=0.0, strict_min=True)
+    if len(m) == 0:
+        return np.zeros(0, dtype=bool)
+    d = apply_homography(H, p1[m[:, 0]]) - p2[m[:, 1]]
+    return np.hypot(d[:, 0], d[:, 1]) < threshold_px
+
+
+def n_correspondences(kps1, kps2, H, threshold_px=3.0) -> int:
+    """How many keypoints of image 1 have a keypoint of image 2 within ``threshold_px`` after mapping.
+
+    This is the number of correct matches a perfect descriptor could find: the
+    denominator of the recall.
+
+    Parameters
+    ----------
+    kps1 : (N1, >=2) array_like of float
+    kps2 : (N2, >=2) array_like of float
+    H : (3, 3) array_like of float
+        Image 1 → image 2.
+    threshold_px : float > 0
+
+    Returns
+    -------
+    int
+    """
+    from scipy.spatial import cKDTree
+
+    from .geometry import apply_homography
+
+    p1, p2 = _keypoints(kps1, "kps1"), _keypoints(kps2, "kps2")
+    H = _H(H)
+    threshold_px = check_number(threshold_px, "threshold_px", minimum=0.0, strict_min=True)
+    if len(p1) == 0 or len(p2) == 0:
+        return 0
+    q = apply_homography(H, p1)
+    ok = np.all(np.isfinite(q), axis=1)
+    if not ok.any():
+        return 0
+    d, _ = cKDTree(p2).query(q[ok], k=1)
+    return int((d < threshold_px).sum())
+
+
+def match_precision_recall(kps1, kps2, matches, H, threshold_px=3.0):
+    """Precision and recall of a set of matches against a ground-truth homography.
+
+    Parameters
+    ----------
+    kps1, kps2 : (N1, >=2), (N2, >=2) array_like of float
+    matches : (M, 2) array_like of int
+    H : (3, 3) array_like of float
+        Image 1 → image 2.
+    threshold_px : float > 0
+
+    Returns
+    -------
+    precision : float
+        Correct matches / M (0 when M = 0).
+    recall : float
+        Correct matches / :func:`n_correspondences` (0 when there are none).
+
+    References
+    ----------
+    Mikolajczyk & Schmid, TPAMI 2005 (recall vs 1 − precision).
+    """
+    correct = match_correct(kps1, kps2, matches, H, threshold_px)
+    n_pos = n_correspondences(kps1, kps2, H, threshold_px)
+    n_ok = int(correct.sum())
+    return (n_ok / len(correct) if len(correct) else 0.0), (n_ok / n_pos if n_pos else 0.0)
+
+
+def precision_recall_curve(scores, correct, n_positives=None):
+    """Precision and recall as the acceptance threshold on a score sweeps (lower score = better).
+
+    Parameters
+    ----------
+    scores : (M,) array_like of float
+        E.g. descriptor distances or ratios; a match is accepted when its score is
+        ``<= t``.
+    correct : (M,) array_like of bool
+    n_positives : int, optional
+        Denominator of the recall (default: ``correct.sum()``).
+
+    Returns
+    -------
+    thresholds : (T,) float64 array
+        The distinct scores, increasing.
+    precision : (T,) float64 array
+        Among matches with score ``<= thresholds[t]``.
+    recall : (T,) float64 array
+        Correct accepted matches / ``n_positives``.
+    """
+    s = check_array(scores, "scores", ndim=1, kinds="iuf", allow_empty=True).astype(np.float64)
+    c = check_array(correct, "correct", shape=(len(s),), kinds="b", allow_empty=True)
+    n_pos = int(c.sum()) if n_positives is None else check_int(n_positives, "n_positives", minimum=0)
+    if n_pos < int(c.sum()):
+        raise ValueError(f"n_positives must be >= the number of correct matches ({int(c.sum())}), got {n_pos}")
+    order = np.argsort(s, kind="stable")
+    s, c = s[order], c[order]
+    tp = np.cumsum(c)
+    last = np.r_[s[1:] != s[:-1], True] if len(s) else np.zeros(0, bool)  # end of each group of ties
+    k = np.flatnonzero(last)
+    precision = tp[k] / (k + 1.0)
+    recall = tp[k] / n_pos if n_pos else np.zeros(len(k))
+    return s[k], precision, recall
+
+
+def average_precision(scores, correct, n_positives=None) -> float:
+    """Average precision of matches ranked by score: ``(1/P) Σ_k precision@k · correct_k``.
+
+    Parameters
+    ----------
+    scores : (M,) array_like of float
+        Lower is better (distances, ratios); ties are ranked in input order.
+    correct : (M,) array_like of bool
+    n_positives : int, optional
+        ``P``; default ``correct.sum()``. Passing the number of achievable
+        correspondences penalises correct matches that were never found.
+
+    Returns
+    -------
+    float in [0, 1]
+        0 when ``P = 0``.
+    """
+    s = check_array(scores, "scores", ndim=1, kinds="iuf", allow_empty=True).astype(np.float64)
+    c = check_array(correct, "correct", shape=(len(s),), kinds="b", allow_empty=True)
+    n_pos = int(c.sum()) if n_positives is None else check_int(n_positives, "n_positives", minimum=0)
+    if n_pos < int(c.sum()):
+        raise ValueError(f"n_positives must be >= the number of correct matches ({int(c.sum())}), got {n_pos}")
+    if n_pos == 0:
+        return 0.0
+    c = c[np.argsort(s, kind="stable")]
+    prec_at_k = np.cumsum(c) / np.arange(1, len(c) + 1)
+    return float(prec_at_k[c].sum() / n_pos)
+
+
+def matching_curves(desc1, desc2, kps1, kps2, H, threshold_px=3.0) -> dict:
+    """Precision–recall curves of three matching strategies on one image pair.
+
+    * ``"nn"``: every nearest neighbour, accepted below a distance threshold;
+    * ``"mutual"``: mutual nearest neighbours, accepted below a distance threshold;
+    * ``"ratio"``: nearest neighbours accepted below a threshold on ``d1 / d2``.
+
+    Parameters
+    ----------
+    desc1, desc2 : (N1, D), (N2, D) array_like of float
+    kps1, kps2 : (N1, >=2), (N2, >=2) array_like of float
+        Keypoints, row-aligned with the descriptors.
+    H : (3, 3) array_like of float
+        Image 1 → image 2.
+    threshold_px : float > 0
+
+    Returns
+    -------
+    dict
+        For each strategy a dict with ``thresholds``, ``precision``, ``recall`` arrays
+        (:func:`precision_recall_curve`) and ``ap`` (:func:`average_precision`), all with
+        the recall denominator :func:`n_correspondences`; plus ``"n_correspondences"``.
+    """
+    p1, p2 = _keypoints(kps1, "kps1"), _keypoints(kps2, "kps2")
+    d1, d2 = _desc_pair(desc1, desc2, min2=2)
+    if len(p1) != len(d1) or len(p2) != len(d2):
+        raise ValueError(f"kps and desc must be row-aligned, got {len(p1)}/{len(d1)} and {len(p2)}/{len(d2)}")
+    n_pos = n_correspondences(p1, p2, H, threshold_px)
+    out = {"n_correspondences": n_pos}
+    nn, ratios = nn_ratios(d1, d2)
+    dist = np.linalg.norm(d1.astype(np.float64) - d2[nn[:, 1]].astype(np.float64), axis=1)
+    mut, mdist = match_mutual(d1, d2)
+    for name, m, score in (("nn", nn, dist), ("mutual", mut, mdist), ("ratio", nn, ratios)):
+        correct = match_correct(p1, p2, m, H, threshold_px)
+        npos = max(n_pos, int(correct.sum()))  # two keypoints may share a correspondence
+        t, prec, rec = precision_recall_curve(score, correct, npos)
+        out[name] = {"thresholds": t, "precision": prec, "recall": rec,
+                     "ap": average_precision(score, correct, npos)}
+    return out
+
+
+# ----------------------------------------------------------------------------- OpenCV SIFT
+
+def opencv_sift(image, n_features: int = 0, contrast_threshold=0.04):
+    """Detect SIFT keypoints and compute their descriptors with OpenCV (the practitioner's tool).
+
+    Parameters
+    ----------
+    image : (H, W) or (H, W, 3) uint8 or float [0, 1] array
+    n_features : int >= 0
+        Keep the strongest ``n_features`` keypoints (0: all).
+    contrast_threshold : float > 0
+        OpenCV's DoG contrast threshold.
+
+    Returns
+    -------
+    keypoints : (N, 4) float64 array
+        ``[x, y, scale, angle_rad]``, the convention of :mod:`imsearch.local`: ``scale`` is
+        the Gaussian σ (OpenCV's ``size / 2``) and ``angle_rad`` OpenCV's angle in radians,
+        in ``[0, 2π)``, measured from +x towards +y (clockwise on screen).
+    descriptors : (N, 128) float32 array
+    """
+    import cv2
+
+    from .image import to_gray, to_uint8
+
+    img = check_image(image, "image")
+    n_features = check_int(n_features, "n_features", minimum=0)
+    contrast_threshold = check_number(contrast_threshold, "contrast_threshold", minimum=0.0, strict_min=True)
+    gray = to_uint8(to_gray(img)) if img.ndim == 3 or img.dtype != np.uint8 else img
+    sift = cv2.SIFT_create(nfeatures=n_features, contrastThreshold=contrast_threshold)
+    kps, desc = sift.detectAndCompute(gray, None)
+    if desc is None or not kps:
+        return np.zeros((0, 4)), np.zeros((0, 128), np.float32)
+    arr = np.array([[k.pt[0], k.pt[1], k.size / 2.0, np.deg2rad(k.angle) % (2 * np.pi)] for k in kps], dtype=np.float64)
+    return arr, desc.astype(np.float32)
+
+
+def tentative_matches(image_a, image_b, ratio=0.8, n_features: int = 2000):
+    """Tentative correspondences between two images: OpenCV SIFT + the ratio test.
+
+    Parameters
+    ----------
+    image_a, image_b : (H, W) or (H, W, 3) uint8 or float [0, 1] arrays
+    ratio : float in (0, 1]
+        Lowe's ratio threshold.
+    n_features : int
+        Keypoints kept per image (strongest first).
+
+    Returns
+    -------
+    (M, 4) float64 array
+        Rows ``[xA, yA, xB, yB]`` (the layout of the CMP benchmark pairs).
+    """
+    ka, da = opencv_sift(image_a, n_features)
+    kb, db = opencv_sift(image_b, n_features)
+    if len(ka) == 0 or len(kb) < 2:
+        return np.zeros((0, 4))
+    m, _ = ratio_test(da, db, ratio)
+    return np.column_stack([ka[m[:, 0], :2], kb[m[:, 1], :2]])
+
+
+def synthetic_homography_pair(image, seed=0, strength=0.25, noise_std=0.02, outlier_fraction=0.0,
+                              n_features: int = 1500, ratio=0.85, n_verified: int = 8, threshold_px=3.0) -> dict:
+    """A benchmark pair in the layout of the CMP ``homogr`` pairs, made from one photo.
+
+    Image B is ``image`` warped by a random homography (:func:`imsearch.geometry.random_transformation`),
+    with an intensity change ``a·I + b`` (``a ∈ [0.7, 1.2]``, ``b ∈ [−0.1, 0.1]``) and
+    Gaussian noise; tentative matches come from OpenCV SIFT and the ratio test
+    (:func:`tentative_matches`). It stands in for the real pairs when the data pack is
+    absent: the ground truth is known exactly.
+
+    Parameters
+    ----------
+    image : (H, W) or (H, W, 3) uint8 or float [0, 1] array
+        Image A.
+    seed : int or numpy.random.Generator
+    strength : float >= 0
+        How far the homography is from the identity (see ``random_transformation``).
+    noise_std : float >= 0
+        Noise added to B, in [0, 1] intensity units.
+    outlier_fraction : float in [0, 1)
+        If positive, random matches are appended until they make up this fraction of
+        all matches (a hard case, like the extreme-view pairs).
+    n_features : int
+        SIFT keypoints per image.
+    ratio : float
+        Ratio-test threshold for the tentative matches.
+    n_verified : int >= 4
+        Number of "manually verified" correspondences: random points of A inside B's
+        view, with their exact positions in B.
+    threshold_px : float
+        Tentative matches within this transfer error of the ground truth are labelled 1.
+
+    Returns
+    -------
+    dict
+        ``"A"``, ``"B"`` (uint8 RGB or gray like ``image``), ``"matches"`` (N, 4)
+        ``[xA, yA, xB, yB]``, ``"labels"`` (N,) int (1 = inlier of the ground truth),
+        ``"H_BtoA"`` (3, 3), ``"verified"`` (n_verified, 4).
+    """
+    import cv2
+
+    from .geometry import apply_homography, random_transformation, transfer_error
+    from .image import to_uint8
+
+    A = to_uint8(check_image(image, "image"))
+    rng = as_rng(seed)
+    strength = check_number(strength, "strength", minimum=0.0)
+    noise_std = check_number(noise_std, "noise_std", minimum=0.0)
+    outlier_fraction = check_number(outlier_fraction, "outlier_fraction", minimum=0.0, maximum=1.0, strict_max=True)
+    n_verified = check_int(n_verified, "n_verified", minimum=4)
+    h, w = A.shape[:2]
+    H_AtoB = random_transformation("homography", seed=rng, center=((w - 1) / 2, (h - 1) / 2),
+                                   scale_px=0.5 * float(np.hypot(h, w)), strength=strength)
+    B = cv2.warpPerspective(A, H_AtoB, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    a, b = rng.uniform(0.7, 1.2), rng.uniform(-0.1, 0.1) * 255
+    B = B.astype(np.float64) * a + b + rng.normal(0.0, noise_std * 255.0, B.shape)
+    B = np.clip(np.round(B), 0, 255).astype(np.uint8)
+    H_BtoA = np.linalg.inv(H_AtoB)
+    H_BtoA /= H_BtoA[2, 2]
+    m = tentative_matches(A, B, ratio, n_features)
+    if outlier_fraction > 0 and len(m):
+        n_out = int(np.ceil(outlier_fraction * len(m) / (1.0 - outlier_fraction)))
+        rand = np.column_stack([rng.uniform(0, w, n_out), rng.uniform(0, h, n_out),
+                                rng.uniform(0, w, n_out), rng.uniform(0, h, n_out)])
+        m = np.vstack([m, rand])[rng.permutation(len(m) + n_out)]
+    # verified points: inside A, mapped inside B, away from the borders
+    pts = np.zeros((0, 2))
+    while len(pts) < n_verified:
+        cand = rng.uniform([0.1 * w, 0.1 * h], [0.9 * w, 0.9 * h], (4 * n_verified, 2))
+        q = apply_homography(H_AtoB, cand)
+        inside = (q[:, 0] > 0.05 * w) & (q[:, 0] < 0.95 * w) & (q[:, 1] > 0.05 * h) & (q[:, 1] < 0.95 * h)
+        pts = np.vstack([pts, cand[inside]])
+    pts = pts[:n_verified]
+    verified = np.column_stack([pts, apply_homography(H_AtoB, pts)])
+    labels = (transfer_error(H_BtoA, m[:, 2:], m[:, :2]) < threshold_px).astype(np.int64) if len(m) \
+        else np.zeros(0, np.int64)
+    return {"A": A, "B": B, "matches": m, "labels": labels, "H_BtoA": H_BtoA, "verified": verified}
