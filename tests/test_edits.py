@@ -430,3 +430,335 @@ def test_random_crops_bad_inputs():
         edits.random_crops([_photo()], 2, crop_fraction=(0.6, 0.5))
     with pytest.raises(ValueError, match="image must have shape"):
         edits.random_crops([np.zeros(3, np.uint8)], 2)
+
+
+# ============================================================================= DISC-style edits
+
+NEW = ["text_overlay", "shape_overlay", "paste_into", "collage", "mixup", "cutmix", "perspective"]
+
+
+def test_disc_registry_holds_the_seven_then_the_new_edits_and_edits_is_unchanged():
+    assert list(edits.DISC_EDITS) == ALL + NEW
+    assert list(edits.EDITS) == ALL  # chapter 3's registry (and random_edit's default) stay as they were
+    for name, func in edits.DISC_EDITS.items():
+        assert getattr(edits, name) is func
+    assert set(edits.SECOND_PHOTO_ARGUMENT) == {"paste_into", "collage", "mixup", "cutmix"}
+
+
+@pytest.mark.parametrize("name", NEW)
+@pytest.mark.parametrize("shape", [(24, 36, 3), (24, 36)])
+def test_disc_edits_keep_shape_dtype_and_are_deterministic(name, shape):
+    img = _random(shape)
+    out = edits.apply_edit(name, img, seed=3)
+    assert out.dtype == np.uint8 and out.shape == shape
+    np.testing.assert_array_equal(out, edits.apply_edit(name, img, seed=3))
+    np.testing.assert_array_equal(edits.apply_edit(name, img), edits.apply_edit(name, img, seed=0))
+    outs = [edits.apply_edit(name, _photo(), seed=s) for s in range(4)]
+    assert any(not np.array_equal(outs[0], o) for o in outs[1:])
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_disc_edits_do_not_modify_their_inputs_and_round_floats(name):
+    img, other = _photo(), _random((30, 20, 3), seed=4)
+    before, other_before = img.copy(), other.copy()
+    kw = {edits.SECOND_PHOTO_ARGUMENT[name]: other} if name in edits.SECOND_PHOTO_ARGUMENT else {}
+    out = edits.apply_edit(name, img, seed=2, **kw)
+    np.testing.assert_array_equal(img, before)
+    np.testing.assert_array_equal(other, other_before)
+    np.testing.assert_array_equal(edits.apply_edit(name, img / 255.0, seed=2, **kw), out)
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_disc_edits_bad_images(name):
+    test_bad_images(name)
+    if name in edits.SECOND_PHOTO_ARGUMENT:
+        arg = edits.SECOND_PHOTO_ARGUMENT[name]
+        with pytest.raises(ValueError, match=rf"{arg} must have shape \(H, W\) or \(H, W, 3\)"):
+            edits.apply_edit(name, _photo(), **{arg: np.zeros((4, 4, 2), np.uint8)})
+        with pytest.raises(TypeError, match=f"{arg} must be uint8 or float"):
+            edits.apply_edit(name, _photo(), **{arg: np.zeros((4, 4), np.int64)})
+
+
+# ----------------------------------------------------------------------------- text overlay
+
+def test_text_overlay_equals_opencv_puttext_and_leaves_the_rest_unchanged():
+    import cv2
+
+    img = np.full((60, 120, 3), 30, np.uint8)
+    out = edits.text_overlay(img, text="Copy 42", color=(250, 200, 10), font_scale=0.8, thickness=2,
+                             position_px=(10, 15), seed=0)
+    # the default font of seed 0, drawn by hand
+    face = getattr(cv2, edits._FONTS[_seed0_font()])
+    (w, h), base = cv2.getTextSize("Copy 42", face, 0.8, 2)
+    ref = img.copy()
+    cv2.putText(ref, "Copy 42", (10, 15 + h), face, 0.8, (250, 200, 10), 2, cv2.LINE_AA)
+    np.testing.assert_array_equal(out, ref)
+    changed = np.any(out != img, axis=2)
+    ys, xs = np.nonzero(changed)
+    assert changed.sum() > 50
+    assert xs.min() >= 10 - 3 and xs.max() <= 10 + w + 3 and ys.min() >= 15 - 3 and ys.max() <= 15 + h + base + 3
+
+
+def _seed0_font():
+    rng = np.random.default_rng(0)
+    rng.choice(list(edits._TEXT_ALPHABET), size=int(rng.integers(4, 13)))
+    return int(rng.integers(0, len(edits._FONTS)))
+
+
+def test_random_text_overlay_changes_only_a_band_and_fixing_one_parameter_keeps_the_others():
+    img = np.full((80, 160, 3), 128, np.uint8)
+    for s in range(5):
+        out = edits.text_overlay(img, seed=s)
+        changed = np.any(out != img, axis=2)
+        assert 0 < changed.mean() < 0.6
+    a = edits.text_overlay(img, seed=3)
+    b = edits.text_overlay(img, color=(0, 0, 0), seed=3)
+    # same text, size and place, only the colour differs: the same pixels are touched (up to
+    # anti-aliased edge pixels whose blend rounds back to the background for one colour)
+    ca, cb = np.any(a != img, axis=2), np.any(b != img, axis=2)
+    assert (ca & cb).sum() / (ca | cb).sum() > 0.97
+    gray = edits.text_overlay(img[..., 0], color=(255, 255, 255), seed=3)
+    assert gray.max() == 255 and gray.ndim == 2
+
+
+def test_text_overlay_bad_parameters():
+    img = _photo()
+    with pytest.raises(ValueError, match="printable ASCII"):
+        edits.text_overlay(img, text="café")
+    with pytest.raises(ValueError, match="printable ASCII"):
+        edits.text_overlay(img, text="")
+    with pytest.raises(TypeError, match="text must be a str"):
+        edits.text_overlay(img, text=5)
+    with pytest.raises(ValueError, match=r"color\[1\] must be <= 255"):
+        edits.text_overlay(img, color=(0, 300, 0))
+    with pytest.raises(TypeError, match="color must be an"):
+        edits.text_overlay(img, color=(0, 0))
+    with pytest.raises(ValueError, match="font_scale must be > 0"):
+        edits.text_overlay(img, font_scale=0)
+    with pytest.raises(ValueError, match="thickness must be >= 1"):
+        edits.text_overlay(img, thickness=0)
+    with pytest.raises(TypeError, match="position_px must be a pair"):
+        edits.text_overlay(img, position_px=3)
+
+
+# ----------------------------------------------------------------------------- shape overlay
+
+def test_shape_overlay_circle_closed_form():
+    img = np.full((40, 50, 3), 100, np.uint8)
+    out = edits.shape_overlay(img, shape="circle", center_px=(20, 15), radius_px=8, color=(200, 0, 50), opacity=1.0)
+    yy, xx = np.mgrid[0:40, 0:50]
+    dist = np.hypot(xx - 20, yy - 15)
+    assert np.all(out[dist <= 7] == (200, 0, 50))
+    assert np.all(out[dist >= 9] == 100)
+    half = edits.shape_overlay(img, shape="circle", center_px=(20, 15), radius_px=8, color=(200, 0, 50),
+                               opacity=0.5)
+    assert np.all(half[dist <= 7] == (150, 50, 75))  # round(0.5 * 100 + 0.5 * c)
+    np.testing.assert_array_equal(edits.shape_overlay(img, opacity=0.0, seed=4), img)
+
+
+def test_shape_overlay_polygon_stays_within_its_circle_and_fills_its_centre():
+    img = _photo(60, 80)
+    out = edits.shape_overlay(img, shape="polygon", center_px=(40, 30), radius_px=12, n_vertices=5,
+                              color=(0, 255, 0), opacity=1.0, seed=1)
+    changed = np.any(out != img, axis=2)
+    ys, xs = np.nonzero(changed)
+    assert np.all(np.hypot(xs - 40, ys - 30) <= 12.8)
+    assert tuple(out[30, 40]) == (0, 255, 0) and changed.sum() > 0.5 * np.pi * 12 ** 2
+    gray = edits.shape_overlay(np.zeros((30, 30), np.uint8), shape="circle", center_px=(15, 15), radius_px=5,
+                               color=(255, 255, 255), opacity=1.0)
+    assert gray[15, 15] == 255 and gray[0, 0] == 0
+
+
+def test_shape_overlay_bad_parameters():
+    img = _photo()
+    with pytest.raises(ValueError, match="shape must be 'circle' or 'polygon'"):
+        edits.shape_overlay(img, shape="star")
+    with pytest.raises(ValueError, match="radius_px must be >= 1"):
+        edits.shape_overlay(img, radius_px=0)
+    with pytest.raises(ValueError, match="opacity must be <= 1"):
+        edits.shape_overlay(img, opacity=1.5)
+    with pytest.raises(ValueError, match="n_vertices must be >= 3"):
+        edits.shape_overlay(img, n_vertices=2)
+    with pytest.raises(TypeError, match=r"center_px\[0\] must be an integer"):
+        edits.shape_overlay(img, center_px=(1.5, 2))
+
+
+# ----------------------------------------------------------------------------- paste, collage, mix
+
+def test_paste_into_puts_the_scaled_image_at_the_stated_place():
+    import cv2
+
+    img, bg = _random((40, 60, 3), seed=1), _random((90, 70, 3), seed=2)
+    out = edits.paste_into(img, background=bg, scale=0.5, position_px=(7, 11))
+    bg_resized = cv2.resize(bg, (60, 40), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(img, (30, 20), interpolation=cv2.INTER_AREA)
+    np.testing.assert_array_equal(out[11:31, 7:37], small)
+    mask = np.ones((40, 60), bool)
+    mask[11:31, 7:37] = False
+    np.testing.assert_array_equal(out[mask], bg_resized[mask])
+    # scale 1 covers the whole frame with the image itself
+    np.testing.assert_array_equal(edits.paste_into(img, background=bg, scale=1.0), img)
+    # a gray image on a colour background: the background's luma
+    gray = edits.paste_into(img[..., 0], background=np.full((5, 5, 3), (255, 0, 0), np.uint8), scale=0.5,
+                            position_px=(0, 0))
+    assert gray[39, 59] == round(0.299 * 255)
+
+
+def test_paste_into_random_position_fits_and_synthetic_background_is_smooth():
+    img = np.full((40, 60, 3), 255, np.uint8)
+    for s in range(6):
+        out = edits.paste_into(img, seed=s)
+        white = np.all(out == 255, axis=2)
+        ys, xs = np.nonzero(white)
+        h, w = ys.max() - ys.min() + 1, xs.max() - xs.min() + 1
+        assert 0.3 * 40 - 1 <= h <= 0.7 * 40 + 1 and 0.3 * 60 - 1 <= w <= 0.7 * 60 + 1
+    bg = edits._synthetic_photo((40, 60, 3), np.random.default_rng(0))
+    assert np.abs(np.diff(bg.astype(int), axis=1)).max() < 40  # a smooth colour field, not noise
+
+
+def test_collage_places_both_photos_side_by_side():
+    import cv2
+
+    img, other = _random((30, 40, 3), seed=1), _random((50, 20, 3), seed=2)
+    out = edits.collage(img, other=other, layout="horizontal", fraction=0.5, image_first=True)
+    np.testing.assert_array_equal(out[:, :20], cv2.resize(img, (20, 30), interpolation=cv2.INTER_AREA))
+    np.testing.assert_array_equal(out[:, 20:], cv2.resize(other, (20, 30), interpolation=cv2.INTER_AREA))
+    out = edits.collage(img, other=other, layout="vertical", fraction=0.6, image_first=False)
+    np.testing.assert_array_equal(out[12:], cv2.resize(img, (40, 18), interpolation=cv2.INTER_AREA))
+    with pytest.raises(ValueError, match="at least 2 pixels wide"):
+        edits.collage(np.zeros((5, 1, 3), np.uint8), layout="horizontal")
+    with pytest.raises(ValueError, match="fraction must be < 1"):
+        edits.collage(img, fraction=1.0)
+    with pytest.raises(ValueError, match="layout must be"):
+        edits.collage(img, layout="diagonal")
+    with pytest.raises(TypeError, match="image_first must be a bool"):
+        edits.collage(img, image_first=1)
+
+
+def test_mixup_closed_forms():
+    img, other = np.full((10, 12, 3), 100, np.uint8), np.full((5, 5, 3), 200, np.uint8)
+    np.testing.assert_array_equal(edits.mixup(img, other=other, alpha=0.25), np.full_like(img, 125))
+    np.testing.assert_array_equal(edits.mixup(img, other=other, alpha=0.0), img)
+    np.testing.assert_array_equal(edits.mixup(img, other=other, alpha=1.0), np.full_like(img, 200))
+    with pytest.raises(ValueError, match="alpha must be <= 1"):
+        edits.mixup(img, alpha=1.5)
+
+
+def test_cutmix_replaces_exactly_one_rectangle():
+    img, other = _random((40, 50, 3), seed=1), _random((40, 50, 3), seed=2)
+    out = edits.cutmix(img, other=other, fraction=0.4, position_px=(5, 9))
+    np.testing.assert_array_equal(out[9:25, 5:25], other[9:25, 5:25])
+    mask = np.ones((40, 50), bool)
+    mask[9:25, 5:25] = False
+    np.testing.assert_array_equal(out[mask], img[mask])
+    np.testing.assert_array_equal(edits.cutmix(img, other=other, fraction=1.0), other)
+    with pytest.raises(ValueError, match="position_px must keep the 16x20 rectangle inside"):
+        edits.cutmix(img, other=other, fraction=0.4, position_px=(40, 0))
+
+
+def test_paste_into_bad_parameters():
+    img = _photo()
+    with pytest.raises(ValueError, match="scale must be > 0"):
+        edits.paste_into(img, scale=0)
+    with pytest.raises(ValueError, match="position_px must keep the"):
+        edits.paste_into(img, scale=0.5, position_px=(-1, 0))
+    with pytest.raises(ValueError, match="background must contain only finite values"):
+        edits.paste_into(img, background=np.full((4, 4), np.nan))
+
+
+# ----------------------------------------------------------------------------- perspective
+
+def test_perspective_with_zero_offsets_is_the_identity():
+    img = _random((31, 45, 3), seed=3)
+    np.testing.assert_array_equal(edits.perspective(img, offsets_px=np.zeros((4, 2))), img)
+    np.testing.assert_array_equal(edits.perspective(img, strength=0.0, seed=5), img)
+
+
+def test_perspective_translation_shifts_the_image():
+    img = _random((20, 30), seed=1)
+    out = edits.perspective(img, offsets_px=np.tile([3.0, 2.0], (4, 1)))
+    np.testing.assert_array_equal(out[2:, 3:], img[:-2, :-3])
+    assert np.all(out[:2] == 0) and np.all(out[:, :3] == 0)
+
+
+def test_perspective_moves_a_dot_where_the_homography_says():
+    import cv2
+
+    img = np.zeros((80, 100), np.uint8)
+    img[29:32, 59:62] = 255  # a 3x3 dot centred on (x=60, y=30)
+    offsets = np.array([[8, 5], [-6, 3], [-4, -7], [5, -2]], float)
+    out = edits.perspective(img, offsets_px=offsets)
+    src = np.array([[0, 0], [99, 0], [99, 79], [0, 79]], np.float32)
+    hom = cv2.getPerspectiveTransform(src, (src + offsets).astype(np.float32))
+    expected = cv2.perspectiveTransform(np.array([[[60.0, 30.0]]]), hom)[0, 0]
+    ys, xs = np.nonzero(out > 0)
+    weights = out[ys, xs].astype(float)
+    centre = np.array([np.average(xs, weights=weights), np.average(ys, weights=weights)])
+    np.testing.assert_allclose(centre, expected, atol=0.5)
+
+
+def test_perspective_bad_parameters():
+    img = _photo()
+    with pytest.raises(ValueError, match="strength must be <= 0.5"):
+        edits.perspective(img, strength=0.6)
+    with pytest.raises(ValueError, match=r"offsets_px must have shape \(4, 2\)"):
+        edits.perspective(img, offsets_px=np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="finite"):
+        edits.perspective(img, offsets_px=np.full((4, 2), np.inf))
+    collapse = -np.array([[0, 0], [63, 0], [63, 47], [0, 47]], float)  # every corner onto (0, 0)
+    with pytest.raises(ValueError, match="non-degenerate"):
+        edits.perspective(img, offsets_px=collapse)
+
+
+# ----------------------------------------------------------------------------- disc_edit
+
+def test_disc_edit_is_reproducible_and_follows_its_documented_draws():
+    img, others = _photo(), [_random((30, 40, 3), seed=9), _random((20, 20, 3), seed=8)]
+    out, applied = edits.disc_edit(img, seed=12, other_images=others)
+    out2, applied2 = edits.disc_edit(img, seed=12, other_images=others)
+    np.testing.assert_array_equal(out, out2)
+    assert applied == applied2 and 1 <= len(applied) <= 3 and set(applied) <= set(edits.DISC_EDITS)
+    # replay: n_edits, the edits, then per edit a child seed (+ the second photo's index)
+    names = list(edits.DISC_EDITS)
+    rng = np.random.default_rng(12)
+    n = int(rng.integers(1, 4))
+    chosen = [names[i] for i in rng.choice(len(names), size=n, replace=False)]
+    assert tuple(chosen) == applied
+    replay = img
+    for name in chosen:
+        child = int(rng.integers(0, 2 ** 31 - 1))
+        kw = {}
+        if name in edits.SECOND_PHOTO_ARGUMENT:
+            kw[edits.SECOND_PHOTO_ARGUMENT[name]] = others[int(rng.integers(0, 2))]
+        replay = edits.apply_edit(name, replay, seed=child, **kw)
+    np.testing.assert_array_equal(out, replay)
+
+
+def test_disc_edit_draws_one_to_three_edits_from_every_disc_edit():
+    img = _photo()
+    results = [edits.disc_edit(img, seed=s)[1] for s in range(120)]
+    assert {len(a) for a in results} == {1, 2, 3}
+    assert set().union(*results) == set(edits.DISC_EDITS)
+    out, applied = edits.disc_edit(img, seed=0, names=["mixup"], other_images=[np.full((8, 8, 3), 255, np.uint8)])
+    assert applied == ("mixup",) and out.mean() > img.mean()  # blended with white
+    assert len(edits.disc_edit(img, seed=1, n_edits=3)[1]) == 3
+
+
+def test_disc_edit_bad_inputs():
+    img = _photo()
+    with pytest.raises(ValueError, match="other_images must not be empty"):
+        edits.disc_edit(img, other_images=[])
+    with pytest.raises(TypeError, match="sequence of images, not a single image"):
+        edits.disc_edit(img, other_images=img)
+    with pytest.raises(ValueError, match=r"other_images\[1\] must have shape"):
+        edits.disc_edit(img, other_images=[img, np.zeros(3, np.uint8)])
+    with pytest.raises(ValueError, match="n_edits must be <= 14"):
+        edits.disc_edit(img, n_edits=15)
+    with pytest.raises(ValueError, match="names must not be empty"):
+        edits.disc_edit(img, names=[])
+    with pytest.raises(ValueError, match="name must be one of"):
+        edits.disc_edit(img, names=["sharpen"])
+    with pytest.raises(TypeError, match="disc_only must be a bool"):
+        edits.register_edit("x", disc_only="yes")
+    with pytest.raises(ValueError, match="already a registered edit"):
+        edits.register_edit("mixup")(lambda image, seed=None: image)

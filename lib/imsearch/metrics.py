@@ -10,7 +10,8 @@ import numpy as np
 
 from ._validation import check_array, check_number, check_same_shape
 
-__all__ = ["mse", "psnr", "average_precision", "micro_average_precision", "recall_at_precision"]
+__all__ = ["mse", "psnr", "average_precision", "micro_average_precision", "recall_at_precision",
+           "score_normalize"]
 
 
 def mse(a, b) -> float:
@@ -196,3 +197,52 @@ def recall_at_precision(predictions, ground_truth, precision=0.9) -> float:
     prec, rec, _ = _pr_points(predictions, ground_truth)
     ok = prec >= target
     return float(rec[ok].max()) if np.any(ok) else 0.0
+
+
+def score_normalize(scores, background_similarities, beta=1.0, first=0, last=2) -> np.ndarray:
+    """Score normalisation of copy-detection similarities against a background set (µAP_SN).
+
+    A query that looks like many images gets high similarities to everything; comparing
+    scores across queries (as µAP's pooled ranking does) then favours such queries. SSCD
+    subtracts from each query's scores the similarity of that query to its nearest
+    neighbours in a background set of unrelated photos:
+
+        s'(q, r) = s(q, r) - beta * mean_{n = first..last} s(q, b_(n))
+
+    where ``b_(n)`` is the query's (n+1)-th most similar background image.
+    [Pizzi et al., "A Self-Supervised Descriptor for Image Copy Detection", CVPR 2022,
+    arXiv 2202.10261, eq. 8 (beta); the defaults beta = 1 and neighbours 0..2 are those of
+    their evaluation code, github.com/facebookresearch/sscd-copy-detection,
+    ``sscd/disc_eval.py``, option ``--score_norm 1.0[0,2]``, which adds the correction as an
+    extra descriptor dimension]
+
+    Parameters
+    ----------
+    scores : (Q, K) array_like of float
+        Similarities (higher = more similar) of each query to its K candidate references.
+    background_similarities : (Q, B) array_like of float
+        Similarities of each query to every background image (or at least to its
+        ``last + 1`` most similar ones), in the same units as ``scores``; B > ``last``.
+    beta : float
+        Weight of the correction (>= 0; 0 leaves the scores unchanged).
+    first, last : int
+        0-based ranks of the first and last background neighbours averaged
+        (0 <= first <= last < B).
+
+    Returns
+    -------
+    (Q, K) float64
+        The normalised scores; each row is shifted by one constant, so every query's
+        own ranking of references is unchanged (only the pooled ranking changes).
+    """
+    s = check_array(scores, "scores", ndim=2, kinds="iuf").astype(np.float64)
+    bg = check_array(background_similarities, "background_similarities", ndim=2, kinds="iuf").astype(np.float64)
+    if bg.shape[0] != s.shape[0]:
+        raise ValueError(f"background_similarities must have one row per query ({s.shape[0]}), got {bg.shape[0]}")
+    beta = check_number(beta, "beta", minimum=0.0)
+    from ._validation import check_int
+
+    first = check_int(first, "first", minimum=0)
+    last = check_int(last, "last", minimum=first, maximum=bg.shape[1] - 1)
+    top = -np.sort(-bg, axis=1)[:, first:last + 1]  # the query's most similar background images
+    return s - beta * top.mean(axis=1, keepdims=True)
