@@ -4,29 +4,17 @@ Chapter-specific tests (realistic wrong solutions) live in tests/test_exercises_
 """
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import imsearch.exercises
 from imsearch.grading import all_exercises, compare, evaluate, expected_outputs, to_arrays
 
-SOLUTIONS_DIR = Path(__file__).parent / "solutions"
+from exercise_helpers import load_solutions
+
 EXERCISES = all_exercises()
 IDS = [e.id for e in EXERCISES]
 SEEDS = [0, 1, 2, 2**32 - 1]
-
-
-def _solutions(chapter: int):
-    path = SOLUTIONS_DIR / f"ch{chapter:02d}.py"
-    if not path.exists():
-        return None
-    spec = importlib.util.spec_from_file_location(f"_solutions_ch{chapter:02d}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _same(a, b) -> bool:
@@ -123,7 +111,7 @@ def test_unsolved_stub_is_not_attempted(exercise):
 
 
 def test_instructor_solution_passes_for_several_seeds(exercise):
-    module = _solutions(exercise.chapter)
+    module = load_solutions(exercise.chapter)
     if module is None:
         pytest.skip(f"tests/solutions/ch{exercise.chapter:02d}.py does not exist yet")
     func = getattr(module, exercise.function, None)
