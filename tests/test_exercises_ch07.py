@@ -1,0 +1,281 @@
+"""Chapter 7 exercises: the instructor solutions pass, realistic mistakes fail, shortcuts earn nothing."""
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from imsearch import bovw, invindex
+from imsearch.grading import all_exercises, compare, evaluate, get_exercise, to_arrays
+
+IDS = ["7.1", "7.2", "7.3", "7.4"]
+
+
+def _load_solutions():
+    path = Path(__file__).parent / "solutions" / "ch07.py"
+    spec = importlib.util.spec_from_file_location("solutions_ch07", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+SOLUTIONS = _load_solutions()
+
+
+def _passes(ex_id, func, seed=0):
+    return evaluate(ex_id, func, seed).status == "passed"
+
+
+# ----------------------------------------------------------------------------- (a) solutions pass
+
+@pytest.mark.parametrize("ex_id", IDS)
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_instructor_solution_passes(ex_id, seed):
+    ex = get_exercise(ex_id)
+    result = evaluate(ex_id, getattr(SOLUTIONS, ex.function), seed)
+    assert result.status == "passed", result.feedback
+    assert result.points == ex.points
+
+
+def test_exercises_in_notebook_order():
+    assert [e.id for e in all_exercises() if e.chapter == 7] == IDS
+
+
+def test_a_vectorised_alternative_also_passes_7_1():
+    def vectorised(ptr, ids, weights, query_words, query_weights, n_images):
+        words = np.asarray(query_words, dtype=np.int64)
+        lengths = np.asarray(ptr)[words + 1] - np.asarray(ptr)[words]
+        pos = np.concatenate([np.arange(ptr[w], ptr[w + 1]) for w in words] + [np.zeros(0, np.int64)])
+        contrib = np.repeat(np.asarray(query_weights, float), lengths) * np.asarray(weights, float)[pos]
+        return np.bincount(np.asarray(ids)[pos], weights=contrib, minlength=n_images)
+    assert _passes("7.1", vectorised)
+
+
+def test_a_popcount_alternative_also_passes_7_3():
+    def popcount(a, b):
+        return np.bitwise_count(np.asarray(a, np.uint64)[:, None] ^ np.asarray(b, np.uint64)[None, :])
+    assert _passes("7.3", popcount)
+
+
+# ----------------------------------------------------------------------------- (b) wrong solutions fail
+
+def _postings_no_query_weight(ptr, ids, weights, query_words, query_weights, n_images):
+    scores = np.zeros(n_images)
+    for w in query_words:
+        scores[ids[ptr[w]:ptr[w + 1]]] += weights[ptr[w]:ptr[w + 1]]
+    return scores
+
+
+def _postings_off_by_one(ptr, ids, weights, query_words, query_weights, n_images):
+    scores = np.zeros(n_images)
+    for w, q in zip(query_words, query_weights):
+        scores[ids[ptr[w]:ptr[w + 1] - 1]] += q * weights[ptr[w]:ptr[w + 1] - 1]
+    return scores
+
+
+def _postings_position_not_id(ptr, ids, weights, query_words, query_weights, n_images):
+    scores = np.zeros(n_images)
+    for w, q in zip(query_words, query_weights):       # the position in the list instead of the image id
+        n = ptr[w + 1] - ptr[w]
+        scores[:n] += q * weights[ptr[w]:ptr[w + 1]]
+    return scores
+
+
+def _postings_word_index(ptr, ids, weights, query_words, query_weights, n_images):
+    scores = np.zeros(n_images)
+    for i, q in enumerate(query_weights):               # reads list i instead of list query_words[i]
+        scores[ids[ptr[i]:ptr[i + 1]]] += q * weights[ptr[i]:ptr[i + 1]]
+    return scores
+
+
+def _postings_touched_only(ptr, ids, weights, query_words, query_weights, n_images):
+    full = SOLUTIONS.score_postings(ptr, ids, weights, query_words, query_weights, n_images)
+    return full[full != 0]                               # only the images that share a word
+
+
+@pytest.mark.parametrize("wrong", [_postings_no_query_weight, _postings_off_by_one, _postings_position_not_id,
+                                   _postings_word_index, _postings_touched_only])
+def test_7_1_wrong_solutions_fail(wrong):
+    assert not _passes("7.1", wrong)
+
+
+def _tfidf_log10(counts):
+    c = np.asarray(counts, float)
+    n_d = np.maximum(c.sum(1, keepdims=True), 1)
+    df = (c > 0).sum(0)
+    return c / n_d * np.where(df > 0, np.log10(len(c) / np.maximum(df, 1)), 0.0)
+
+
+def _tfidf_smoothed(counts):
+    c = np.asarray(counts, float)
+    n_d = np.maximum(c.sum(1, keepdims=True), 1)
+    return c / n_d * np.log(len(c) / (1.0 + (c > 0).sum(0)))
+
+
+def _tfidf_raw_counts(counts):
+    c = np.asarray(counts, float)
+    df = (c > 0).sum(0)
+    return c * np.where(df > 0, np.log(len(c) / np.maximum(df, 1)), 0.0)
+
+
+def _tfidf_total_occurrences(counts):
+    c = np.asarray(counts, float)
+    n_d = np.maximum(c.sum(1, keepdims=True), 1)
+    total = c.sum(0)                                     # occurrences, not documents
+    return c / n_d * np.where(total > 0, np.log(len(c) / np.maximum(total, 1)), 0.0)
+
+
+def _tfidf_nan_rows(counts):
+    c = np.asarray(counts, float)
+    df = (c > 0).sum(0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return c / c.sum(1, keepdims=True) * np.where(df > 0, np.log(len(c) / np.maximum(df, 1)), 0.0)
+
+
+def _tfidf_idf_over_axis_1(counts):
+    c = np.asarray(counts, float)
+    n_d = np.maximum(c.sum(1, keepdims=True), 1)
+    df = (c > 0).sum(1, keepdims=True)                   # wrong axis
+    return c / n_d * np.where(df > 0, np.log(c.shape[1] / np.maximum(df, 1)), 0.0)
+
+
+@pytest.mark.parametrize("wrong", [_tfidf_log10, _tfidf_smoothed, _tfidf_raw_counts, _tfidf_total_occurrences,
+                                   _tfidf_nan_rows, _tfidf_idf_over_axis_1])
+def test_7_2_wrong_solutions_fail(wrong):
+    assert not _passes("7.2", wrong)
+
+
+def _hamming_low_32_bits(a, b):
+    x = (np.asarray(a, np.uint64)[:, None] ^ np.asarray(b, np.uint64)[None, :]) & np.uint64(0xFFFFFFFF)
+    return np.bitwise_count(x).astype(np.int64)
+
+
+def _hamming_xor_value(a, b):
+    return (np.asarray(a, np.uint64)[:, None] ^ np.asarray(b, np.uint64)[None, :]).astype(np.int64)
+
+
+def _hamming_float_difference(a, b):
+    d = np.abs(np.asarray(a, float)[:, None] - np.asarray(b, float)[None, :])
+    return np.round(np.log2(d + 1)).astype(np.int64)
+
+
+def _hamming_and_instead_of_xor(a, b):
+    return np.bitwise_count(np.asarray(a, np.uint64)[:, None] & np.asarray(b, np.uint64)[None, :]).astype(np.int64)
+
+
+@pytest.mark.parametrize("wrong", [_hamming_low_32_bits, _hamming_xor_value, _hamming_float_difference,
+                                   _hamming_and_instead_of_xor])
+def test_7_3_wrong_solutions_fail(wrong):
+    assert not _passes("7.3", wrong)
+
+
+def _assign(x, c):
+    return np.argmin(((np.asarray(x, float)[:, None] - np.asarray(c, float)[None]) ** 2).sum(-1), axis=1)
+
+
+def _vlad_wrong_sign(descriptors, centroids):
+    x, c = np.asarray(descriptors, float), np.asarray(centroids, float)
+    v = np.zeros_like(c)
+    if len(x):
+        w = _assign(x, c)
+        np.add.at(v, w, c[w] - x)
+    return v.ravel()
+
+
+def _vlad_mean(descriptors, centroids):
+    x, c = np.asarray(descriptors, float), np.asarray(centroids, float)
+    v = np.zeros_like(c)
+    if len(x):
+        w = _assign(x, c)
+        np.add.at(v, w, x - c[w])
+        v /= np.maximum(np.bincount(w, minlength=len(c)), 1)[:, None]
+    return v.ravel()
+
+
+def _vlad_normalised(descriptors, centroids):
+    v = SOLUTIONS.vlad_aggregate(descriptors, centroids)
+    n = np.linalg.norm(v)
+    return v / n if n > 0 else v
+
+
+def _vlad_dimension_major(descriptors, centroids):
+    x, c = np.asarray(descriptors, float), np.asarray(centroids, float)
+    v = np.zeros_like(c)
+    if len(x):
+        w = _assign(x, c)
+        np.add.at(v, w, x - c[w])
+    return v.T.ravel()                                  # dimension by dimension instead of centroid by centroid
+
+
+def _vlad_sum_without_centroid(descriptors, centroids):
+    x, c = np.asarray(descriptors, float), np.asarray(centroids, float)
+    v = np.zeros_like(c)
+    if len(x):
+        np.add.at(v, _assign(x, c), x)                   # forgets to subtract the centroid
+    return v.ravel()
+
+
+@pytest.mark.parametrize("wrong", [_vlad_wrong_sign, _vlad_mean, _vlad_normalised, _vlad_dimension_major,
+                                   _vlad_sum_without_centroid])
+def test_7_4_wrong_solutions_fail(wrong):
+    assert not _passes("7.4", wrong)
+
+
+# ----------------------------------------------------------------------------- (c) calling the reference
+
+def _via_index(ptr, ids, weights, query_words, query_weights, n_images):
+    import scipy.sparse as sp
+
+    index = invindex.InvertedIndex(len(ptr) - 1)
+    index.add(sp.csc_matrix((weights, ids, ptr), shape=(n_images, len(ptr) - 1)).tocsr())
+    q = np.zeros(len(ptr) - 1)
+    q[np.asarray(query_words, dtype=np.int64)] = query_weights
+    return index.scores(q)[0]
+
+
+@pytest.mark.parametrize("ex_id,cheat", [
+    ("7.1", lambda *args: invindex.score_postings(*args)),
+    ("7.1", _via_index),
+    ("7.2", lambda counts: bovw.tfidf_weights(counts)),
+    ("7.2", lambda counts: bovw.tfidf(counts).toarray()),
+    ("7.3", lambda a, b: bovw.hamming_distances(a, b)),
+    ("7.4", lambda descriptors, centroids: bovw.vlad_aggregate(descriptors, centroids)),
+])
+def test_calling_the_reference_earns_nothing(ex_id, cheat):
+    result = evaluate(ex_id, cheat)
+    assert result.points == 0 and result.status == "failed"
+    assert "reference" in result.feedback
+
+
+# ----------------------------------------------------------------------------- (d) stubs
+
+@pytest.mark.parametrize("ex_id", IDS)
+def test_stub_is_not_attempted(ex_id):
+    def stub(*args, **kwargs):
+        # YOUR CODE HERE
+        raise NotImplementedError
+    result = evaluate(ex_id, stub)
+    assert result.status == "not attempted" and result.points == 0
+
+
+# ----------------------------------------------------------------------------- (e) closed forms agree
+
+@pytest.mark.parametrize("ex_id", IDS)
+def test_closed_form_cases_match_the_reference(ex_id):
+    ex = get_exercise(ex_id)
+    cases = ex.make_cases(0)
+    closed = [c for c in cases if c.expected is not None]
+    assert closed, f"exercise {ex_id} has no closed-form case"
+    assert len(cases) > len(closed), f"exercise {ex_id} has no random case"
+    for case in closed:
+        got = to_arrays(ex.reference(*case.args, **case.kwargs))
+        assert compare(to_arrays(case.expected), got, ex.rtol, ex.atol) is None, case.name
+
+
+@pytest.mark.parametrize("ex_id", IDS)
+def test_cases_are_deterministic_and_depend_on_the_seed(ex_id):
+    ex = get_exercise(ex_id)
+    a, b, c = ex.make_cases(3), ex.make_cases(3), ex.make_cases(4)
+    flat = lambda cases: [np.asarray(arg, dtype=float) for cs in cases for arg in cs.args]  # noqa: E731
+    assert all(np.array_equal(x, y) for x, y in zip(flat(a), flat(b)))
+    assert not all(np.array_equal(x, y, equal_nan=True) for x, y in zip(flat(a), flat(c)))
