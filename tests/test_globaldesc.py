@@ -111,8 +111,10 @@ def test_color_histogram_grayscale_and_float():
 
 def test_color_histogram_bad_inputs():
     img = _random()
-    with pytest.raises(ValueError, match="space must be 'rgb'"):
-        gd.color_histogram(img, space="hsv")
+    with pytest.raises(ValueError, match="space must be one of 'rgb', 'hsv', 'lab'"):
+        gd.color_histogram(img, space="cmyk")
+    with pytest.raises(ValueError, match=r"image must have shape \(H, W, 3\) for space 'hsv'"):
+        gd.color_histogram(img[..., 0], space="hsv")
     with pytest.raises(ValueError, match="bins must have 3 entries"):
         gd.color_histogram(img, (8, 8))
     with pytest.raises(ValueError, match="bins must have 1 entries"):
@@ -244,3 +246,261 @@ def test_text_image_renders_dark_text_on_white():
     assert not np.array_equal(img, other)
     with pytest.raises(ValueError, match="text must be a non-empty str"):
         viz.text_image("")
+
+
+# ----------------------------------------------------------------------------- chapter 6: HSV and Lab histograms
+
+def _naive_space_histogram(img, bins, space):
+    """From the definition: convert every pixel, bin each coordinate over its range, count."""
+    from imsearch import color
+
+    x = (color.rgb_to_hsv(img) if space == "hsv" else color.rgb_to_lab(img)).reshape(-1, 3)
+    ranges = [(0, 1)] * 3 if space == "hsv" else gd.LAB_RANGES
+    h = np.zeros(bins)
+    for p in x:
+        idx = tuple(min(max(int(np.floor((v - lo) / (hi - lo) * n)), 0), n - 1) for v, n, (lo, hi) in zip(p, bins, ranges))
+        h[idx] += 1
+    return h.ravel() / len(x)
+
+
+@pytest.mark.parametrize("space, bins", [("hsv", (16, 8, 4)), ("hsv", (3, 2, 5)), ("lab", (8, 8, 8)), ("lab", (4, 6, 5))])
+def test_hsv_and_lab_histograms_match_the_definition(space, bins):
+    img = _random((9, 11, 3), seed=8)
+    np.testing.assert_allclose(gd.color_histogram(img, bins, space), _naive_space_histogram(img, bins, space),
+                               atol=1e-15)
+
+
+def test_lab_histogram_agrees_with_scikit_image():
+    import skimage.color
+
+    img = _random((20, 20, 3), seed=9)
+    lab = skimage.color.rgb2lab(img).reshape(-1, 3)
+    edges = [np.linspace(lo, hi, 9) for lo, hi in gd.LAB_RANGES]
+    ref, _ = np.histogramdd(lab, bins=edges)
+    np.testing.assert_allclose(gd.color_histogram(img, 8, "lab"), ref.ravel() / 400, atol=1e-15)
+
+
+def test_hsv_and_lab_histogram_closed_forms():
+    red = np.full((2, 2, 3), (255, 0, 0), np.uint8)          # H = 0, S = 1, V = 1
+    assert gd.color_histogram(red, (6, 4, 4), "hsv")[(0 * 4 + 3) * 4 + 3] == 1.0
+    gray = np.full((2, 2, 3), 128, np.uint8)                 # H = 0, S = 0, V = 0.502
+    assert gd.color_histogram(gray, (6, 4, 4), "hsv")[(0 * 4 + 0) * 4 + 2] == 1.0
+    white = np.full((2, 2, 3), 255, np.uint8)                # L = 100, a = b = 0
+    i_a, i_b = int(87 / 186 * 8), int(108 / 203 * 8)
+    assert gd.color_histogram(white, 8, "lab")[(7 * 8 + i_a) * 8 + i_b] == pytest.approx(1.0)
+    # the gamut's extreme colours stay inside the ranges
+    for rgb in [(255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 0), (0, 0, 0)]:
+        h = gd.color_histogram(np.full((1, 1, 3), rgb, np.uint8), 8, "lab")
+        assert h.sum() == 1.0
+
+
+def test_hsv_histogram_ignores_layout_but_sees_a_hue_shift():
+    import skimage.data
+
+    from imsearch import color
+
+    img = skimage.data.chelsea()[::4, ::4]
+    h = gd.color_histogram(img, (16, 4, 4), "hsv")
+    np.testing.assert_array_equal(gd.color_histogram(np.ascontiguousarray(img[:, ::-1]), (16, 4, 4), "hsv"), h)
+    hsv = color.rgb_to_hsv(img)
+    hsv[..., 0] = (hsv[..., 0] + 0.5) % 1.0                  # every hue to the opposite side of the circle
+    shifted = np.round(color.hsv_to_rgb(hsv) * 255).astype(np.uint8)
+    assert gd.l1(gd.color_histogram(shifted, (16, 4, 4), "hsv"), h) > 1.5
+    # the same edit leaves the V marginal nearly unchanged
+    v = lambda x: gd.color_histogram(x, (16, 4, 4), "hsv").reshape(16, 4, 4).sum(axis=(0, 1))  # noqa: E731
+    assert gd.l1(v(shifted), v(img)) < 0.05
+
+
+# ----------------------------------------------------------------------------- soft hue histogram
+
+def test_soft_hue_histogram_closed_forms_and_wrap_around():
+    np.testing.assert_allclose(gd.soft_hue_histogram([0.125, 0.375], [1, 1], 4), [0.5, 0.5, 0, 0])
+    np.testing.assert_allclose(gd.soft_hue_histogram([0.0], [1], 4), [0.5, 0, 0, 0.5])
+    np.testing.assert_allclose(gd.soft_hue_histogram([1.0], [1], 4), [0.5, 0, 0, 0.5])
+    # two reds on either side of hue 0 share the same two bins
+    np.testing.assert_allclose(gd.soft_hue_histogram([0.99, 0.01], [1, 1], 8), np.eye(8)[[0, 7]].sum(0) / 2)
+    np.testing.assert_allclose(gd.soft_hue_histogram([0.3, 0.6], [0, 2], 5), [0, 0, 0.5, 0.5, 0])
+    np.testing.assert_allclose(gd.soft_hue_histogram([0.42], [1], 1), [1.0])
+
+
+def test_soft_hue_histogram_is_circular_and_continuous():
+    rng = np.random.default_rng(0)
+    hue, w = rng.random(500), rng.random(500)
+    h = gd.soft_hue_histogram(hue, w, 12)
+    assert h.sum() == pytest.approx(1.0) and np.all(h >= 0)
+    # rotating every hue by one bin rolls the histogram by one bin, exactly (even across 1 -> 0)
+    np.testing.assert_allclose(gd.soft_hue_histogram((hue + 1 / 12) % 1.0, w, 12), np.roll(h, 1), atol=1e-12)
+    # a small rotation changes it by little; hard binning jumps
+    small = gd.soft_hue_histogram((hue + 0.002) % 1.0, w, 12)
+    assert gd.l1(small, h) < 0.03
+    hard = lambda x: np.bincount(np.minimum((x * 12).astype(int), 11), weights=w, minlength=12) / w.sum()  # noqa: E731
+    one = np.array([0.0829])
+    assert gd.l1(gd.soft_hue_histogram(one + 0.001, [1], 12), gd.soft_hue_histogram(one, [1], 12)) < 0.03
+    assert gd.l1(np.bincount(((one + 0.001) * 12).astype(int), minlength=12),
+                 np.bincount((one * 12).astype(int), minlength=12)) == 2.0
+    assert hard(hue).sum() == pytest.approx(1.0)
+
+
+def test_soft_hue_histogram_bad_inputs():
+    with pytest.raises(ValueError, match="hue must be <= 1.0"):
+        gd.soft_hue_histogram([1.5], [1], 4)
+    with pytest.raises(ValueError, match="weights must be >= 0"):
+        gd.soft_hue_histogram([0.5], [-1], 4)
+    with pytest.raises(ValueError, match="positive sum"):
+        gd.soft_hue_histogram([0.5, 0.2], [0, 0], 4)
+    with pytest.raises(ValueError, match=r"weights must have shape \(2,\)"):
+        gd.soft_hue_histogram([0.5, 0.2], [1], 4)
+    with pytest.raises(ValueError, match="bins must be >= 1"):
+        gd.soft_hue_histogram([0.5], [1], 0)
+    with pytest.raises(ValueError, match="hue must not be empty"):
+        gd.soft_hue_histogram([], [], 4)
+
+
+# ----------------------------------------------------------------------------- EMD
+
+def test_emd_1d_closed_forms_and_against_scipy():
+    from scipy.stats import wasserstein_distance
+
+    assert gd.emd_1d([1.0, 0, 0], [0, 0, 1.0]) == 2.0
+    assert gd.emd_1d([0.5, 0.5, 0], [0, 0.5, 0.5]) == 1.0
+    assert gd.emd_1d([3.0, 0, 0, 1], [0, 0, 1, 3]) == 8.0
+    rng = np.random.default_rng(1)
+    for _ in range(5):
+        a, b = rng.random(15), rng.random(15)
+        a, b = a / a.sum(), b / b.sum()
+        pos = np.arange(15)
+        assert gd.emd_1d(a, b) == pytest.approx(wasserstein_distance(pos, pos, a, b), rel=1e-9)
+    A, B = _hists(4, 10, 2), _hists(4, 10, 3)
+    np.testing.assert_allclose(gd.emd_1d(A, B), [gd.emd_1d(x, y) for x, y in zip(A, B)])
+    with pytest.raises(ValueError, match="same total mass"):
+        gd.emd_1d([1.0, 0], [0.5, 0])
+
+
+def test_emd_wrapper_equals_the_1d_closed_form_and_scipy():
+    from scipy.stats import wasserstein_distance
+
+    rng = np.random.default_rng(2)
+    a, b = rng.random(12), rng.random(12)
+    a, b = a / a.sum(), b / b.sum()
+    pos = np.arange(12.0)[:, None]
+    assert gd.emd(pos, a, pos, b) == pytest.approx(gd.emd_1d(a, b), rel=1e-4)      # cv2 works in float32
+    # signatures at arbitrary positions, of different sizes
+    xa, xb = rng.random(5) * 10, rng.random(7) * 10
+    wa, wb = rng.random(5), rng.random(7)
+    wa, wb = wa / wa.sum(), wb / wb.sum()
+    assert gd.emd(xa[:, None], wa, xb[:, None], wb) == pytest.approx(wasserstein_distance(xa, xb, wa, wb), rel=1e-4)
+
+
+def test_emd_by_hand_and_its_properties():
+    # half the mass at 0 stays, the other half travels from (0,0) to (3,4): 0.5 · 5
+    assert gd.emd([[0, 0]], [1.0], [[0, 0], [3, 4]], [0.5, 0.5]) == pytest.approx(2.5)
+    rng = np.random.default_rng(3)
+    ca, cb = rng.normal(size=(6, 3)) * 20, rng.normal(size=(4, 3)) * 20
+    wa, wb = rng.random(6), rng.random(4)
+    wa, wb = wa / wa.sum(), wb / wb.sum()
+    d = gd.emd(ca, wa, cb, wb)
+    assert d == pytest.approx(gd.emd(cb, wb, ca, wa), rel=1e-5)                       # symmetric
+    assert gd.emd(ca, wa, ca, wa) == pytest.approx(0.0, abs=1e-4)
+    # Rubner et al.: for equal masses the EMD is at least the distance between the centroids
+    assert d >= np.linalg.norm(wa @ ca - wb @ cb) - 1e-3
+    # unequal masses: the smaller mass moves, the cost is divided by it (Rubner et al.)
+    assert gd.emd([[0.0]], [1.0], [[1.0], [5.0]], [1.0, 1.0]) == pytest.approx(1.0)
+    assert gd.emd([[0.0]], [1.0], [[1.0]], [3.0]) == pytest.approx(1.0)
+    assert gd.emd([[0.0], [4.0]], [2.0, 1.0], [[1.0]], [1.0]) == pytest.approx(1.0)
+
+
+def test_emd_distances_match_pairwise_emd():
+    img1, img2 = _random((20, 20, 3), 11), _random((20, 20, 3), 12)
+    s1, s2 = gd.color_signature(img1, 4), gd.color_signature(img2, 4)
+    d = gd.emd_distances([s1, s2], [s2, s1, s1])
+    assert d.shape == (2, 3)
+    assert d[0, 0] == pytest.approx(gd.emd(*s1, *s2))
+    assert d[0, 1] == pytest.approx(0.0, abs=1e-4) and d[1, 0] == pytest.approx(0.0, abs=1e-4)
+    with pytest.raises(ValueError, match="queries must not be empty"):
+        gd.emd_distances([], [s1])
+
+
+def test_emd_bad_inputs():
+    with pytest.raises(ValueError, match="same dimension"):
+        gd.emd([[0, 0]], [1], [[0, 0, 0]], [1])
+    with pytest.raises(ValueError, match="weights_a must have a positive sum"):
+        gd.emd([[0.0]], [0.0], [[1.0]], [1.0])
+    with pytest.raises(ValueError, match=r"weights_b must have shape \(2,\)"):
+        gd.emd([[0.0]], [1.0], [[1.0], [2.0]], [1.0])
+    with pytest.raises(ValueError, match="weights_a must be >= 0"):
+        gd.emd([[0.0], [1.0]], [2.0, -1.0], [[1.0]], [1.0])
+    with pytest.raises(ValueError, match="finite"):
+        gd.emd([[np.nan]], [1.0], [[1.0]], [1.0])
+
+
+# ----------------------------------------------------------------------------- signatures
+
+def test_color_signature_of_a_two_colour_image():
+    from imsearch import color
+
+    img = np.zeros((10, 10, 3), np.uint8)
+    img[:, :3] = (200, 30, 30)          # 30 % red
+    img[:, 3:] = (20, 40, 220)          # 70 % blue
+    colors, weights = gd.color_signature(img, 2)
+    np.testing.assert_allclose(weights, [0.7, 0.3])
+    np.testing.assert_allclose(colors, color.rgb_to_lab(np.array([[20, 40, 220], [200, 30, 30]], np.uint8)),
+                               atol=1e-9)
+    # more clusters than colours: the empty ones are dropped
+    colors4, weights4 = gd.color_signature(img, 4)
+    assert weights4.sum() == pytest.approx(1.0) and len(weights4) <= 4 and np.all(weights4 > 0)
+    assert gd.emd(colors4, weights4, colors, weights) == pytest.approx(0.0, abs=1e-3)
+
+
+def test_color_signature_is_deterministic_and_invariant_to_layout():
+    import skimage.data
+
+    img = skimage.data.chelsea()[::4, ::4]
+    a = gd.color_signature(img, 6, seed=5)
+    b = gd.color_signature(img, 6, seed=5)
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+    flipped = gd.color_signature(np.ascontiguousarray(img[::-1, ::-1]), 6, seed=5)
+    other = gd.color_signature(skimage.data.astronaut()[::4, ::4], 6, seed=5)
+    assert gd.emd(*a, *flipped) < 0.2 * gd.emd(*a, *other)          # ΔE units
+    assert gd.color_signature(img, 3, space="rgb")[0].max() <= 255
+
+
+def test_histogram_signature():
+    img = _random((12, 12, 3), 14)
+    h = gd.color_histogram(img, 4)
+    colors, weights = gd.histogram_signature(h, 4)
+    assert len(colors) == np.count_nonzero(h) and weights.sum() == pytest.approx(1.0)
+    assert np.all(colors % 32 == 0) and np.all(colors % 64 == 32)   # bin centres 32, 96, 160, 224
+    red = gd.color_histogram(np.full((2, 2, 3), (255, 0, 0), np.uint8), 4)
+    blue = gd.color_histogram(np.full((2, 2, 3), (0, 0, 255), np.uint8), 4)
+    d = gd.emd(*gd.histogram_signature(red, 4), *gd.histogram_signature(blue, 4))
+    assert d == pytest.approx(192 * np.sqrt(2), rel=1e-5)           # (224,32,32) -> (32,32,224)
+    with pytest.raises(ValueError, match="at least one non-empty bin"):
+        gd.histogram_signature(np.zeros(64), 4)
+    with pytest.raises(ValueError, match=r"hist must have shape \(64,\)"):
+        gd.histogram_signature(np.ones(8), 4)
+
+
+def test_color_signature_bad_inputs():
+    with pytest.raises(ValueError, match=r"image must have shape \(H, W, 3\)"):
+        gd.color_signature(np.zeros((4, 4), np.uint8))
+    with pytest.raises(ValueError, match="k must be <= the number of pixels"):
+        gd.color_signature(np.zeros((2, 2, 3), np.uint8), 5)
+    with pytest.raises(ValueError, match="space must be one of"):
+        gd.color_signature(_random(), 3, space="xyz")
+
+
+def test_plot_signatures_draws_weighted_bars():
+    from imsearch import viz
+
+    img = np.zeros((10, 10, 3), np.uint8)
+    img[:, :3] = (200, 30, 30)
+    img[:, 3:] = (20, 40, 220)
+    sig = gd.color_signature(img, 2)
+    fig = viz.plot_signatures([img], [sig], ["two colours"])
+    bar_ax = fig.axes[1]
+    widths = sorted(p.get_width() for p in bar_ax.patches)
+    np.testing.assert_allclose(widths, [0.3, 0.7])
+    assert bar_ax.get_xlabel() == "fraction of the pixels" and fig.axes[0].get_title() == "two colours"
+    with pytest.raises(ValueError, match="same length"):
+        viz.plot_signatures([img, img], [sig])

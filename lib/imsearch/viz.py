@@ -1558,15 +1558,10 @@ def plot_gabor_response(image, index, size_px=128, n_scales=4, n_orientations=8,
     matplotlib.figure.Figure
     """
     from . import gist
-    from .image import to_gray
 
     n = n_scales * n_orientations
     index = check_int(index, "index", minimum=0, maximum=n - 1)
-    import cv2
-
-    gray = cv2.resize(to_gray(check_image(image, "image")).astype(np.float32), (size_px, size_px),
-                      interpolation=cv2.INTER_AREA)
-    pre = gist.prefilter(np.clip(gray, 0, 1))
+    pre = gist.prefilter(gist.square(image, size_px))
     energy = gist.gabor_energy(pre, n_scales, n_orientations)
     cells = gist.grid_pool(energy, grid)
     peaks, thetas = gist.gabor_parameters(n_scales, n_orientations)
@@ -1674,5 +1669,133 @@ def plot_ranking(query, results, titles, query_title="query", suptitle=None, cor
                 side.set_linewidth(4)
     if suptitle:
         fig.suptitle(suptitle, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+# --- chapter 7 plots ---
+
+__all__ += ["plot_visual_words", "plot_word_frequencies", "plot_bag_of_words"]
+
+
+def plot_visual_words(patches, word_labels, title=None, size=0.9):
+    """A grid of image patches, one row per visual word: what the descriptors of a word look like.
+
+    Parameters
+    ----------
+    patches : sequence of (n_i, s, s) or (n_i, s, s, 3) arrays
+        The patches of each word (rows may hold different numbers).
+    word_labels : sequence of str, one per row
+    title : str, optional
+    size : float
+        Inches per patch.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    rows = [np.asarray(p) for p in patches]
+    labels = list(word_labels)
+    if not rows:
+        raise ValueError("patches must not be empty")
+    if len(labels) != len(rows):
+        raise ValueError(f"word_labels must have one entry per row ({len(rows)}), got {len(labels)}")
+    ncols = max(1, max(len(r) for r in rows))
+    plt = _plt()
+    fig, axes = plt.subplots(len(rows), ncols, figsize=(size * ncols + 1.2, size * len(rows) + 0.6), squeeze=False)
+    for i, (row, label) in enumerate(zip(rows, labels)):
+        for j in range(ncols):
+            ax = axes[i, j]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if j < len(row):
+                ax.imshow(row[j], cmap="gray" if row[j].ndim == 2 else None, vmin=0,
+                          vmax=255 if row[j].dtype == np.uint8 else 1)
+            else:
+                ax.axis("off")
+        axes[i, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_word_frequencies(bow, n_stop=0, title=None, ax=None):
+    """Rank–frequency plot of visual words (log–log): how many images contain each word, most frequent first.
+
+    Parameters
+    ----------
+    bow : (N, k) array or scipy sparse matrix of counts
+    n_stop : int
+        Marks the first ``n_stop`` ranks (the stop list).
+    title : str, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import scipy.sparse
+
+    m = scipy.sparse.csr_matrix(bow)
+    df = np.sort(np.bincount(m.nonzero()[1], minlength=m.shape[1]))[::-1]
+    total = np.sort(np.asarray(m.sum(axis=0)).ravel())[::-1]
+    n_stop = check_int(n_stop, "n_stop", minimum=0, maximum=m.shape[1])
+    plt = _plt()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    else:
+        fig = ax.figure
+    ranks = np.arange(1, m.shape[1] + 1)
+    ax.loglog(ranks, np.maximum(total, 0.5), "-", label="occurrences of the word")
+    ax.loglog(ranks, np.maximum(df, 0.5), "-", label="images containing the word")
+    ax.axhline(m.shape[0], color="gray", ls=":", lw=1, label=f"number of images ({m.shape[0]})")
+    if n_stop:
+        ax.axvspan(1, n_stop + 0.5, color="tab:red", alpha=0.15, label=f"stop list ({n_stop} words)")
+    ax.set_xlabel("word rank (most frequent first)")
+    ax.set_ylabel("count")
+    ax.set_title(title or "Visual word frequencies")
+    ax.legend(fontsize=8)
+    ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_bag_of_words(image, keypoints, words, n_words, title=None, max_points=300):
+    """An image with its keypoints coloured by visual word, next to its bag of words (the histogram).
+
+    Parameters
+    ----------
+    image : (H, W) or (H, W, 3) image
+    keypoints : (M, >=2) array of ``x, y, ...``
+    words : (M,) int array of visual words
+    n_words : int
+        Vocabulary size ``k``.
+    title : str, optional
+    max_points : int
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    img = check_image(image, "image")
+    kps = check_array(keypoints, "keypoints", ndim=2, kinds="iuf", allow_empty=True)
+    n_words = check_int(n_words, "n_words", minimum=1)
+    w = check_array(words, "words", shape=(len(kps),), kinds="iu", allow_empty=True, min_value=0,
+                    max_value=n_words - 1)
+    plt = _plt()
+    fig, (a0, a1) = plt.subplots(1, 2, figsize=(11, 3.8), gridspec_kw={"width_ratios": [1, 1.4]})
+    _imshow(a0, img, f"{len(kps)} keypoints, coloured by word")
+    shown = slice(0, max_points)
+    a0.scatter(kps[shown, 0], kps[shown, 1], c=w[shown], cmap="tab20", s=14, edgecolors="white", linewidths=0.3,
+               vmin=0, vmax=max(n_words - 1, 1))
+    counts = np.bincount(w, minlength=n_words)
+    a1.bar(np.arange(n_words), counts, width=1.0, color="tab:blue")
+    a1.set_xlim(-0.5, n_words - 0.5)
+    a1.set_xlabel(f"visual word (0 .. {n_words - 1})")
+    a1.set_ylabel("count in this image")
+    a1.set_title(f"bag of words: {int((counts > 0).sum())} of {n_words} words used")
+    a1.grid(True, axis="y", alpha=0.3)
+    if title:
+        fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig

@@ -510,3 +510,57 @@ def gabor_response_slider(image, value=4, n_scales=4, n_orientations=8, grid=4):
         plt.show()
 
     return int_slider(draw, "filter", value, 0, n - 1)
+
+# --- chapter 7 widgets ---
+
+__all__ += ["he_threshold_slider"]
+
+
+def he_threshold_slider(matches, evaluate, value=24, sigma=16.0, metric="mAP", baseline=None):
+    """A slider for the Hamming threshold of Hamming embedding: the retrieval quality it gives.
+
+    Parameters
+    ----------
+    matches : imsearch.bovw.HEMatches
+        Match histograms of the queries against the database (computed once).
+    evaluate : callable
+        ``evaluate(similarity) -> dict`` with the key ``metric`` (and optionally ``"AP"``).
+    value : int
+        Initial threshold in bits.
+    sigma : float or None
+        Gaussian weighting of the Hamming distance.
+    metric : str
+        The key of ``evaluate``'s result plotted.
+    baseline : float, optional
+        Drawn as a horizontal line (e.g. the bag of words without signatures).
+
+    Returns
+    -------
+    ipywidgets.Widget
+        The curve of ``metric`` against the threshold (computed once), with the chosen
+        threshold marked; the figure is drawn once on creation.
+    """
+    import numpy as np
+
+    hi = matches.max_distance
+    value = check_int(value, "value", minimum=0, maximum=hi)
+    thresholds = np.arange(0, hi + 1)
+    curve = np.array([evaluate(matches.scores(int(t), sigma))[metric] for t in thresholds])
+
+    def draw(t):
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(6.5, 3.6))
+        ax.plot(thresholds, curve, "-", color="tab:blue", label="Hamming embedding")
+        ax.plot([t], [curve[t]], "o", color="tab:red", ms=8, label=f"threshold {t} bits: {metric} = {curve[t]:.3f}")
+        if baseline is not None:
+            ax.axhline(baseline, color="gray", ls="--", lw=1, label=f"without signatures: {baseline:.3f}")
+        ax.set_xlabel("Hamming threshold h_t (bits out of 64)")
+        ax.set_ylabel(metric)
+        ax.set_title("A match counts only within h_t bits")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8, loc="lower right")
+        fig.tight_layout()
+        plt.show()
+
+    return int_slider(draw, "h_t (bits)", value, 0, hi)
