@@ -28,13 +28,13 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
 test: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks --nbval-lax -p no:cacheprovider $(PYTEST_ARGS)
+	MPLBACKEND=Agg TQDM_MININTERVAL=1 $(BIN)/python -m pytest tests notebooks --nbval-lax -p no:cacheprovider $(PYTEST_ARGS)
 
 test-lib: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest tests $(PYTEST_ARGS)
+	MPLBACKEND=Agg TQDM_MININTERVAL=1 $(BIN)/python -m pytest tests $(PYTEST_ARGS)
 
 test-notebooks: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest notebooks --nbval-lax $(PYTEST_ARGS)
+	MPLBACKEND=Agg TQDM_MININTERVAL=1 $(BIN)/python -m pytest notebooks --nbval-lax $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) data/cache
