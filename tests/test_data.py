@@ -707,3 +707,17 @@ def test_real_bsds500_and_imagenet(real):
     names, images, classes = data.load_imagenet_samples(limit=5)
     assert classes == [0, 1, 2, 3, 4] and names[0] == "n01440764_tench"
     assert all(im.ndim == 3 and im.shape[2] == 3 and max(im.shape[:2]) <= 320 for im in images)
+
+
+def test_save_npz_is_atomic_and_load_npz_survives_corruption(tmp_path):
+    from imsearch.data import load_npz, save_npz
+
+    path = tmp_path / "sub" / "c.npz"
+    assert load_npz(path) is None
+    save_npz(path, {"a": np.arange(5), "b": np.eye(2)})
+    got = load_npz(path)
+    np.testing.assert_array_equal(got["a"], np.arange(5))
+    np.testing.assert_array_equal(got["b"], np.eye(2))
+    assert [p.name for p in path.parent.iterdir()] == ["c.npz"]  # no temporary file left
+    path.write_bytes(path.read_bytes()[:40])  # truncated: recomputed by the caller, never used
+    assert load_npz(path) is None

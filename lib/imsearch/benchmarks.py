@@ -30,9 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
-import tempfile
 import time
 import zlib
 from pathlib import Path
@@ -40,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from . import data, metrics
+from .data import save_npz
 from ._validation import check_array, check_int, check_number
 
 __all__ = [
@@ -218,16 +217,8 @@ def _unpack_images(flat: np.ndarray, shapes: np.ndarray) -> list:
 
 
 def _save(path: Path, arrays: dict) -> None:
-    """Write the .npz atomically (temporary name, then rename); remove other versions of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".npz.part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the .npz atomically (imsearch.data.save_npz); remove other versions of it."""
+    save_npz(path, arrays)
     name, version = path.name.split("-v", 1)[0], VERSIONS[path.name.split("-v", 1)[0]]
     for old in path.parent.glob(f"{name}-v*.npz"):
         if not old.name.startswith(f"{name}-v{version}-"):

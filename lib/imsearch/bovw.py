@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from ._guard import reference
+from .data import load_npz, save_npz
 from ._validation import as_rng, check_array, check_int, check_number
 
 __all__ = [
@@ -88,21 +89,6 @@ def _images_fingerprint(images) -> str:
         h.update(f"{a.dtype.str}{a.shape}".encode())
         h.update(a.data)
     return h.hexdigest()
-
-
-def _load_npz(path: Path):
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            return {k: f[k] for k in f.files}
-    except (OSError, ValueError, EOFError):  # a truncated or corrupt cache file: recompute
-        return None
-
-
-def _save_npz(path: Path, **arrays) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez(tmp, **arrays)
-    tmp.replace(path)  # appears complete or not at all
 
 
 # ============================================================================ local features
@@ -281,11 +267,11 @@ def cached_features(images, name: str, max_keypoints: int = 300, progress: bool 
     key = _fingerprint(_images_fingerprint(images), max_keypoints)
     path = _cache_folder() / f"features-{name}-{key}.npz"
     if path.exists():
-        got = _load_npz(path)
+        got = load_npz(path)
         if got is not None:
             return LocalFeatures(got["keypoints"], got["descriptors"], got["offsets"])
     feats = extract_features(images, max_keypoints, progress, desc=f"SIFT ({name})")
-    _save_npz(path, keypoints=feats.keypoints, descriptors=feats.descriptors, offsets=feats.offsets)
+    save_npz(path, dict(keypoints=feats.keypoints, descriptors=feats.descriptors, offsets=feats.offsets))
     return feats
 
 
@@ -350,11 +336,11 @@ def cached_vocabulary(train: LocalFeatures, k: int, seed=0, n_iter: int = 10) ->
     n_iter = check_int(n_iter, "n_iter", minimum=1)
     path = _cache_folder() / f"vocabulary-k{k}-{_fingerprint(train.fingerprint(), k, seed, n_iter, 64)}.npz"
     if path.exists():
-        got = _load_npz(path)
+        got = load_npz(path)
         if got is not None:
             return got["centroids"]
     centroids = train_vocabulary(train.rootsift(), k, seed=seed, n_iter=n_iter, max_points_per_word=64)
-    _save_npz(path, centroids=centroids)
+    save_npz(path, dict(centroids=centroids))
     return centroids
 
 
@@ -429,11 +415,11 @@ def cached_words(features: LocalFeatures, centroids) -> np.ndarray:
     c = _check_centroids(centroids, DESCRIPTOR_DIM)
     path = _cache_folder() / f"words-k{len(c)}-{_fingerprint(features.fingerprint(), c)}.npz"
     if path.exists():
-        got = _load_npz(path)
+        got = load_npz(path)
         if got is not None and len(got["words"]) == len(features.descriptors):
             return got["words"].astype(np.int64)
     words = quantize(features.rootsift(), c)
-    _save_npz(path, words=words.astype(np.int32))
+    save_npz(path, dict(words=words.astype(np.int32)))
     return words
 
 

@@ -46,6 +46,8 @@ __all__ = [
     "datasets",
     "mirror",
     "cache_dir",
+    "save_npz",
+    "load_npz",
     "have_dataset",
     "fetch",
     "load_bsds500",
@@ -309,6 +311,46 @@ def cache_dir() -> Path:
             return target
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
     return (Path(base) if base else Path.home() / ".cache") / "imsearch"
+
+
+def save_npz(path, arrays: dict) -> None:
+    """Write numeric arrays to an ``.npz`` cache file atomically (complete or absent).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        Destination; its folder is created if needed.
+    arrays : dict of str -> numpy.ndarray
+        Plain numeric or string arrays (saved without pickle).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".npz.part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **arrays)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_npz(path):
+    """The arrays of an ``.npz`` cache file as a dict, or ``None`` if it is missing or corrupt.
+
+    A truncated or unreadable file gives ``None`` so that the caller computes it again.
+    """
+    import zipfile
+    import zlib
+
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+    except (OSError, ValueError, EOFError, zlib.error, zipfile.BadZipFile):
+        return None
 
 
 def _pack_root() -> Path:

@@ -17,9 +17,7 @@ the same interface, so the chapter still runs.
 """
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 import zlib
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from . import globaldesc
+from .data import load_npz, save_npz
 from ._validation import check_array, check_int
 
 __all__ = ["Method", "METHODS", "describe", "unpack_signatures", "similarity", "cached_descriptors",
@@ -216,28 +215,6 @@ def _fingerprint(images) -> str:
     return f"{len(images)}-{crc:08x}"
 
 
-def _write(path: Path, arrays: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _read(path: Path):
-    if not path.is_file():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            return {k: z[k] for k in z.files}
-    except (OSError, ValueError, EOFError, zlib.error):  # truncated or corrupt: compute again
-        return None
-
-
 def cached_descriptors(images, method, tag, rebuild=False, progress=True):
     """:func:`describe`, computed once and cached.
 
@@ -263,12 +240,12 @@ def cached_descriptors(images, method, tag, rebuild=False, progress=True):
         raise ValueError(f"tag must be a short identifier such as 'scenes', got {tag!r}")
     images = list(images)
     path = cache_folder() / f"{tag}-{method}-v{VERSION}-{_recipe(method)}-{_fingerprint(images)}.npz"
-    z = None if rebuild else _read(path)
+    z = None if rebuild else load_npz(path)
     if z is None:
         t0 = time.perf_counter()
         desc = describe(images, method, progress=progress)
         z = {"descriptors": desc, "seconds_per_image": np.array((time.perf_counter() - t0) / len(images))}
-        _write(path, z)
+        save_npz(path, z)
     return z["descriptors"], float(z["seconds_per_image"])
 
 
@@ -460,7 +437,7 @@ def rerank_scenes(scenes, method, length, n_features=500, ratio=0.8, threshold_p
     key = (f"rerank-{method}-L{length}-f{n_features}-r{ratio}-t{threshold_px}-v{VERSION}-{_recipe(method)}-"
            f"{_fingerprint(scenes.images)}")
     path = cache_folder() / f"{key}.npz"
-    z = None if rebuild else _read(path)
+    z = None if rebuild else load_npz(path)
     if z is None:
         queries = np.asarray(scenes.query_indices)
         sim = similarity(desc[queries], desc, method)
@@ -478,7 +455,7 @@ def rerank_scenes(scenes, method, length, n_features=500, ratio=0.8, threshold_p
         z = {"similarity_global": sim, "shortlist": result["shortlist"],
              "inliers": result["inliers"], "seconds_per_pair": np.array(result["seconds_per_pair"]),
              "seconds_per_sift": np.array(np.mean(sift_seconds)), "n_described": np.array(len(features))}
-        _write(path, z)
+        save_npz(path, z)
     sim = np.array(z["similarity_global"])
     sim[np.arange(len(sim)), np.asarray(scenes.query_indices)] = -np.inf
     reranked = np.stack([rerank.rerank(row, short, inl, min_inliers)

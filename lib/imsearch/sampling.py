@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_image, check_int, check_number
+from ._validation import check_int, check_number
 from .image import to_float
 
 __all__ = [
