@@ -504,3 +504,155 @@ def test_plot_signatures_draws_weighted_bars():
     assert bar_ax.get_xlabel() == "fraction of the pixels" and fig.axes[0].get_title() == "two colours"
     with pytest.raises(ValueError, match="same length"):
         viz.plot_signatures([img, img], [sig])
+
+
+# ----------------------------------------------------------------------------- edge-orientation histogram
+
+def _smooth_random(shape=(48, 64), seed=3):
+    """A float image in [0, 1] with contours in every direction (blurred noise, stretched)."""
+    from scipy import ndimage
+
+    x = ndimage.gaussian_filter(np.random.default_rng(seed).random(shape), 2.5)
+    return (x - x.min()) / (x.max() - x.min())
+
+
+def _step(shape=(32, 48), column=24, bright_right=True):
+    x = np.zeros(shape)
+    x[:, column:] = 1.0
+    return x if bright_right else 1.0 - x
+
+
+@pytest.mark.parametrize("bins", [4, 8, 12])
+def test_edge_orientation_histogram_of_step_edges_is_a_single_bin(bins):
+    # dark left / bright right: the gradient points right (0 degrees) -> all the mass in bin 0
+    np.testing.assert_allclose(gd.edge_orientation_histogram(_step(), bins=bins), np.eye(bins)[0], atol=1e-12)
+    # bright left: 180 degrees -> bin bins/2
+    np.testing.assert_allclose(gd.edge_orientation_histogram(_step(bright_right=False), bins=bins),
+                               np.eye(bins)[bins // 2], atol=1e-12)
+    # dark top / bright bottom (rows grow downwards): the gradient points down, 270 degrees
+    np.testing.assert_allclose(gd.edge_orientation_histogram(_step().T.copy(), bins=bins),
+                               np.eye(bins)[3 * bins // 4], atol=1e-12)
+
+
+def test_edge_orientation_histogram_shape_dtype_and_normalisation():
+    img = (_smooth_random((40, 50)) * 255).round().astype(np.uint8)
+    rgb = np.repeat(img[..., None], 3, axis=2)
+    for grid, bins in [(1, 8), (2, 8), (3, 6)]:
+        h = gd.edge_orientation_histogram(rgb, bins=bins, grid=grid)
+        assert h.shape == (grid * grid * bins,) and h.dtype == np.float64
+        assert np.all(h >= 0) and h.sum() == pytest.approx(1.0, abs=1e-12)
+        # a gray RGB image and its single channel give the same descriptor
+        np.testing.assert_allclose(h, gd.edge_orientation_histogram(img, bins=bins, grid=grid), atol=1e-12)
+
+
+@pytest.mark.parametrize("bins", [8, 12])
+def test_edge_orientation_histogram_rot90_rolls_by_a_quarter_of_the_bins(bins):
+    img = _smooth_random()
+    h = gd.edge_orientation_histogram(img, bins=bins)
+    assert h.max() < 0.5                        # a real mix of directions, so the roll is a real check
+    for k in (1, 2, 3):
+        rotated = gd.edge_orientation_histogram(np.rot90(img, k).copy(), bins=bins)
+        np.testing.assert_allclose(rotated, np.roll(h, k * bins // 4), atol=1e-10)
+
+
+def test_edge_orientation_histogram_mirror_maps_bin_j_to_half_minus_j():
+    img = _smooth_random(seed=5)
+    bins = 8
+    h = gd.edge_orientation_histogram(img, bins=bins)
+    mirrored = gd.edge_orientation_histogram(img[:, ::-1].copy(), bins=bins)
+    j = np.arange(bins)
+    np.testing.assert_allclose(mirrored[(bins // 2 - j) % bins], h, atol=1e-10)
+
+
+def test_edge_orientation_histogram_is_invariant_to_contrast():
+    img = _smooth_random(seed=7)
+    for factor in (0.5, 0.25):                  # powers of two scale every float exactly
+        np.testing.assert_allclose(gd.edge_orientation_histogram(img * factor, grid=2),
+                                   gd.edge_orientation_histogram(img, grid=2), atol=1e-12)
+
+
+def test_edge_orientation_histogram_of_a_disk_is_nearly_uniform():
+    yy, xx = np.mgrid[:96, :96]
+    disk = (((yy - 47.5) ** 2 + (xx - 47.5) ** 2) < 30 ** 2).astype(float)
+    h = gd.edge_orientation_histogram(disk, bins=8, sigma_px=1.5)
+    np.testing.assert_allclose(h, np.full(8, 1 / 8), atol=0.02)   # a circle's normals point every way equally
+
+
+def test_edge_orientation_histogram_grid_cells_sum_to_the_global_histogram():
+    img = _smooth_random((45, 61), seed=11)      # sizes not divisible by the grid
+    for grid in (2, 3, 4):
+        h = gd.edge_orientation_histogram(img, bins=8, grid=grid).reshape(grid, grid, 8)
+        np.testing.assert_allclose(h.sum(axis=(0, 1)), gd.edge_orientation_histogram(img, bins=8), atol=1e-12)
+    # a step edge in the left half only: the two left cells share the mass, in bin 0
+    h = gd.edge_orientation_histogram(_step((32, 64), column=16), bins=8, grid=2).reshape(2, 2, 8)
+    expected = np.zeros((2, 2, 8))
+    expected[0, 0, 0] = expected[1, 0, 0] = 0.5
+    np.testing.assert_allclose(h, expected, atol=1e-12)
+
+
+def test_edge_orientation_histogram_matches_a_per_pixel_loop():
+    """Slow reference from the docstring's definition: one soft vote per Canny edge pixel."""
+    from scipy import ndimage
+    from skimage.feature import canny
+
+    img = _smooth_random((37, 41), seed=13)
+    bins, grid, sigma = 6, 3, 1.2
+    smoothed = ndimage.gaussian_filter(img, sigma, mode="nearest")
+    gx = ndimage.sobel(smoothed, axis=1, mode="nearest")
+    gy_down = ndimage.sobel(smoothed, axis=0, mode="nearest")
+    edges = canny(img, sigma=sigma, low_threshold=0.8, high_threshold=0.9, use_quantiles=True, mode="nearest")
+    expected = np.zeros((grid, grid, bins))
+    for r, c in zip(*np.nonzero(edges)):
+        degrees = np.degrees(np.arctan2(-gy_down[r, c], gx[r, c])) % 360.0
+        position = degrees / (360.0 / bins)      # bin j is centred on j * 360 / bins degrees
+        j = int(np.floor(position))
+        frac = position - j
+        weight = np.hypot(gx[r, c], gy_down[r, c])
+        cell = (r * grid // img.shape[0], c * grid // img.shape[1])
+        expected[cell][j % bins] += (1 - frac) * weight
+        expected[cell][(j + 1) % bins] += frac * weight
+    expected /= expected.sum()
+    np.testing.assert_allclose(gd.edge_orientation_histogram(img, bins=bins, grid=grid, sigma_px=sigma),
+                               expected.ravel(), atol=1e-12)
+
+
+def test_edge_orientation_histogram_without_edges_is_uniform():
+    for grid in (1, 2):
+        np.testing.assert_allclose(gd.edge_orientation_histogram(np.full((16, 16, 3), 77, np.uint8), grid=grid),
+                                   np.full(grid * grid * 8, 1 / (grid * grid * 8)))
+    # a bright top row is not "no edge": its gradient (pointing up, 90 degrees) reaches row 1, inside
+    border = np.zeros((16, 16))
+    border[0] = 1.0
+    np.testing.assert_allclose(gd.edge_orientation_histogram(border, sigma_px=0), np.eye(8)[2], atol=1e-12)
+
+
+def test_edge_orientation_histogram_bad_inputs():
+    img = _smooth_random((16, 16))
+    with pytest.raises(ValueError, match=r"image must have shape \(H, W\) or \(H, W, 3\), got \(5,\)"):
+        gd.edge_orientation_histogram(np.zeros(5))
+    with pytest.raises(TypeError, match="image must be uint8 or float"):
+        gd.edge_orientation_histogram(np.zeros((8, 8), np.int32))
+    with pytest.raises(ValueError, match="finite"):
+        gd.edge_orientation_histogram(np.full((8, 8), np.nan))
+    with pytest.raises(ValueError, match=r"values must lie in \[0, 1\]"):
+        gd.edge_orientation_histogram(img * 2)
+    with pytest.raises(ValueError, match="must not be empty"):
+        gd.edge_orientation_histogram(np.zeros((0, 8)))
+    with pytest.raises(ValueError, match="bins must be >= 1"):
+        gd.edge_orientation_histogram(img, bins=0)
+    with pytest.raises(TypeError, match="bins must be an integer"):
+        gd.edge_orientation_histogram(img, bins=8.0)
+    with pytest.raises(ValueError, match="grid must be >= 1"):
+        gd.edge_orientation_histogram(img, grid=0)
+    with pytest.raises(ValueError, match=r"grid must be <= the image's smaller side \(16 px\), got 17"):
+        gd.edge_orientation_histogram(img, grid=17)
+    with pytest.raises(ValueError, match="sigma_px must be >= 0"):
+        gd.edge_orientation_histogram(img, sigma_px=-1)
+    with pytest.raises(ValueError, match="sigma_px must be finite"):
+        gd.edge_orientation_histogram(img, sigma_px=float("nan"))
+    with pytest.raises(TypeError, match="quantiles must be a pair"):
+        gd.edge_orientation_histogram(img, quantiles=0.9)
+    with pytest.raises(ValueError, match=r"quantiles\[1\] must be >= 0.9"):
+        gd.edge_orientation_histogram(img, quantiles=(0.9, 0.8))
+    with pytest.raises(ValueError, match=r"quantiles\[1\] must be <= 1"):
+        gd.edge_orientation_histogram(img, quantiles=(0.5, 1.5))
