@@ -28,7 +28,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
 test: $(STAMP)
-	MPLBACKEND=Agg TQDM_MININTERVAL=1 $(BIN)/python -m pytest tests notebooks --nbval-lax -p no:cacheprovider $(PYTEST_ARGS)
+	MPLBACKEND=Agg TQDM_MININTERVAL=1 $(BIN)/python -m pytest tests notebooks --nbval-lax -p no:cacheprovider --durations=10 $(PYTEST_ARGS)
 
 test-lib: $(STAMP)
 	MPLBACKEND=Agg TQDM_MININTERVAL=1 $(BIN)/python -m pytest tests $(PYTEST_ARGS)
