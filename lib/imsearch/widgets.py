@@ -29,16 +29,29 @@ def int_slider(callback, description, value, min, max, step=1):
     ipywidgets.Widget
         An ``interactive`` widget (slider + output area).
     """
+    return _slider(callback, description, value, min, max, step, integer=True)
+
+
+def _slider(callback, description, value, lo, hi, step, integer):
+    """The integer or float slider behind :func:`int_slider` and :func:`float_slider`."""
     import ipywidgets as w
+
+    from ._validation import check_number
 
     if not callable(callback):
         raise TypeError(f"callback must be callable, got {type(callback).__name__}")
-    lo, hi = check_int(min, "min"), check_int(max, "max")
+    check = check_int if integer else check_number
+    lo, hi = check(lo, "min"), check(hi, "max")
     if lo >= hi:
         raise ValueError(f"min must be < max, got min={lo}, max={hi}")
-    value = check_int(value, "value", minimum=lo, maximum=hi)
-    slider = w.IntSlider(value=value, min=lo, max=hi, step=check_int(step, "step", minimum=1),
-                         description=description, continuous_update=False)
+    value = check(value, "value", minimum=lo, maximum=hi)
+    if integer:
+        slider = w.IntSlider(value=value, min=lo, max=hi, step=check_int(step, "step", minimum=1),
+                             description=description, continuous_update=False)
+    else:
+        slider = w.FloatSlider(value=value, min=lo, max=hi, description=description, continuous_update=False,
+                               step=check_number(step, "step", minimum=0.0, strict_min=True),
+                               readout_format=".2f")
     return w.interactive(lambda value: callback(value), value=slider)
 
 # --- chapter 1 widgets ---
@@ -312,20 +325,7 @@ def float_slider(callback, description, value, min, max, step=0.01):
     ipywidgets.Widget
         An ``interactive`` widget (slider + output area).
     """
-    import ipywidgets as w
-
-    from ._validation import check_number
-
-    if not callable(callback):
-        raise TypeError(f"callback must be callable, got {type(callback).__name__}")
-    lo, hi = check_number(min, "min"), check_number(max, "max")
-    if lo >= hi:
-        raise ValueError(f"min must be < max, got min={lo}, max={hi}")
-    value = check_number(value, "value", minimum=lo, maximum=hi)
-    step = check_number(step, "step", minimum=0.0, strict_min=True)
-    slider = w.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
-                           continuous_update=False, readout_format=".2f")
-    return w.interactive(lambda value: callback(value), value=slider)
+    return _slider(callback, description, value, min, max, step, integer=False)
 
 
 def ratio_test_slider(image1, image2, kps1, kps2, desc1, desc2, H, value=0.8, threshold_px=3.0,
