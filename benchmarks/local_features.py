@@ -29,7 +29,7 @@ import time
 
 import numpy as np
 
-from imsearch import data, geometry, local, matching
+from imsearch import data, eval, features, geometry, matching
 from imsearch.image import to_gray
 
 
@@ -59,11 +59,11 @@ def bench_harris(images, names):
     for img, name in zip(images, names):
         g = to_gray(img)
         g32 = g.astype(np.float32)
-        t_resp, _ = _best_time(lambda: local.harris_response(g, sigma_d=1.0, sigma_i=2.0, k=0.05))
+        t_resp, _ = _best_time(lambda: features.harris_response(g, sigma_d=1.0, sigma_i=2.0, k=0.05))
         t_cv_resp, _ = _best_time(lambda: cv2.cornerHarris(g32, blockSize=5, ksize=3, k=0.05))
-        t_det, ours = _best_time(lambda: local.harris_corners(g, n_best=500))
-        t_cv_det, theirs = _best_time(lambda: local.detect_opencv(g, "harris", n_best=500))
-        frac = local.fraction_within(ours, theirs[:, :2], tol_px=2.0)
+        t_det, ours = _best_time(lambda: features.harris_corners(g, n_best=500))
+        t_cv_det, theirs = _best_time(lambda: features.detect_opencv(g, "harris", n_best=500))
+        frac = features.fraction_within(ours, theirs[:, :2], tol_px=2.0)
         agree.append(frac)
         tot += [t_resp, t_cv_resp, t_det, t_cv_det]
         rows.append([name, f"{g.shape[1]}×{g.shape[0]}", f"{1e3 * t_resp:.1f}", f"{1e3 * t_cv_resp:.2f}",
@@ -82,15 +82,15 @@ def bench_harris(images, names):
 
 def bench_sift(images, Hs, n_keypoints=1000):
     grays = [to_gray(im) for im in images[:4]]
-    kps = [local.detect_opencv(g, "sift", n_best=n_keypoints, with_angle=True) for g in grays]
-    describe = {"ours": local.sift_descriptor, "OpenCV": local.opencv_sift_descriptor}
+    kps = [features.detect_opencv(g, "sift", n_best=n_keypoints, with_angle=True) for g in grays]
+    describe = {"ours": features.sift_descriptor, "OpenCV": features.opencv_sift_descriptor}
     desc, times = {}, {}
     for name, f in describe.items():
         t0 = time.perf_counter()
         desc[name] = [f(g, k) for g, k in zip(grays, kps)]
         times[name] = (time.perf_counter() - t0) / sum(map(len, kps)) * 1e6  # ms per 1000 keypoints
     for name in list(desc):
-        desc[name + " + RootSIFT"] = [local.root_sift(d) for d in desc[name]]
+        desc[name + " + RootSIFT"] = [features.root_sift(d) for d in desc[name]]
         times[name + " + RootSIFT"] = times[name]
     rows = []
     for name, ds in desc.items():
@@ -121,12 +121,12 @@ def _estimators(seed):
 def bench_ransac(pairs, seeds):
     all_rows = []
     for seed in seeds:
-        rows = geometry.evaluate_homography_estimators(pairs, _estimators(seed), threshold_px=3.0, success_px=5.0,
+        rows = eval.evaluate_homography_estimators(pairs, _estimators(seed), threshold_px=3.0, success_px=5.0,
                                                        progress=False)
         for r in rows:
             r["seed"] = seed
         all_rows += rows
-    summary = geometry.summarize_homography_results(all_rows)
+    summary = eval.summarize_homography_results(all_rows)
     table = _table(["method", "success", "median error (px)", "mean error on successes (px)",
                     "inlier precision", "inlier recall", "time / pair (ms)"],
                    [[s["method"], f"{s['success_rate']:.1%} ({round(s['success_rate'] * s['n_pairs'])}/{s['n_pairs']})",
@@ -186,7 +186,7 @@ def main(argv=None):
     if have:
         seq, seq_H, seq_name = graf, graf_H, "graf"
     else:
-        seq, seq_H = local.synthetic_viewpoint_sequence(data.load_default_image("astronaut"), n=5, seed=0)
+        seq, seq_H = features.synthetic_viewpoint_sequence(data.load_default_image("astronaut"), n=5, seed=0)
         seq_name = "astronaut, synthetic viewpoint sequence"
     table, counts = bench_sift(seq, seq_H)
     print(f"\n## 2. SIFT descriptor: ours vs OpenCV on the same keypoints ({seq_name}; "

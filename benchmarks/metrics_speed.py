@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from imsearch.metrics import micro_average_precision, recall_at_precision
+from imsearch.eval import micro_average_precision, recall_at_precision
 
 
 def _best_of(fn, repeat=3):

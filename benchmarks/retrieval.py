@@ -2,18 +2,18 @@
 
 Prints, in one run (markdown tables, ready for ``benchmarks/RESULTS.md``):
 
-1. the two benchmarks (:mod:`imsearch.benchmarks`): build time, load time, sizes;
+1. the two benchmarks (:mod:`imsearch.eval.benchmarks`): build time, load time, sizes;
 2. for every method in :data:`METHODS` whose module is available: descriptor extraction
    time per image, search time per query, mAP on ``scenes``, µAP, recall at 90 %
    precision and µAP_SN on ``copy_detection``;
 3. the inverted index against brute force as the database grows (same scores? time
    ratio), on the real bags of words of ``scenes`` and on larger synthetic ones — when
-   :mod:`imsearch.invindex` and :mod:`imsearch.bovw` provide them.
+   :mod:`imsearch.index.inverted_file` and :mod:`imsearch.descriptors` provide them.
 
 Adding a method: append a :class:`Method` to :data:`METHODS` (later chapters do), either
 
 * ``Method(name, chapter, extract, metric)`` with ``extract(image) -> (D,) vector`` and
-  ``metric`` one of :data:`imsearch.benchmarks.SIMILARITY_METRICS`; or
+  ``metric`` one of :data:`imsearch.eval.SIMILARITY_METRICS`; or
 * ``Method(name, chapter, extract, score)`` with ``extract(images) -> features`` for a
   list of images (an array with one row per image, or an object with ``select(indices)``)
   and ``score(query_features, database_features) -> (Q, N) similarities`` (higher =
@@ -27,7 +27,7 @@ Usage (from the repository root, with the course data pack)::
 time recorded in the cache is printed. Local-feature methods train their vocabularies on
 ``copy_detection.train`` (700 ImageNet samples; they are distractors of ``scenes``, never
 queries or positives). The first run extracts SIFT features of ~3000 images (minutes on
-two cores); they are cached by :func:`imsearch.bovw.cached_features`.
+two cores); they are cached by :func:`imsearch.features.cached_features`.
 """
 from __future__ import annotations
 
@@ -44,7 +44,8 @@ from typing import Callable, Union
 
 import numpy as np
 
-from imsearch import benchmarks, globaldesc
+from imsearch import descriptors
+from imsearch.eval import benchmarks
 
 
 @dataclass
@@ -80,8 +81,8 @@ def _optional(module: str):
 # ----------------------------------------------------------------------------- chapter 3
 
 METHODS: list[Method] = [
-    Method("pixels 16×16", 3, lambda im: globaldesc.pixel_descriptor(im, size=(16, 16)), "l2"),
-    Method("RGB histogram 8×8×8 (L1)", 3, lambda im: globaldesc.color_histogram(im, (8, 8, 8)), "l1"),
+    Method("pixels 16×16", 3, lambda im: descriptors.pixel_descriptor(im, size=(16, 16)), "l2"),
+    Method("RGB histogram 8×8×8 (L1)", 3, lambda im: descriptors.color_histogram(im, (8, 8, 8)), "l1"),
 ]
 
 # ----------------------------------------------------------------------------- chapter 6
@@ -89,27 +90,27 @@ METHODS: list[Method] = [
 _gb = _optional("global_benchmark")
 _gist = _optional("gist")
 if _gb is not None and all(hasattr(_gb, n) for n in ("METHODS", "describe", "similarity")):
-    # chapter 6's own definitions (imsearch.global_benchmark), so that the numbers match the chapter's
+    # chapter 6's own definitions (imsearch.eval.global_methods), so that the numbers match the chapter's
     for _key, _m in _gb.METHODS.items():
         if _key == "pixels":
             continue
         METHODS.append(Method(_m.label, 6, functools.partial(_gb.describe, method=_key, progress=False),
                               functools.partial(_gb.similarity, method=_key)))
 else:
-    if hasattr(globaldesc, "SPACES") and "hsv" in globaldesc.SPACES:
+    if hasattr(descriptors, "SPACES") and "hsv" in descriptors.SPACES:
         METHODS += [
-            Method("RGB histogram 8×8×8 (χ²)", 6, lambda im: globaldesc.color_histogram(im, (8, 8, 8), "rgb"),
+            Method("RGB histogram 8×8×8 (χ²)", 6, lambda im: descriptors.color_histogram(im, (8, 8, 8), "rgb"),
                    "chi2"),
-            Method("HSV histogram 16×8×4 (χ²)", 6, lambda im: globaldesc.color_histogram(im, (16, 8, 4), "hsv"),
+            Method("HSV histogram 16×8×4 (χ²)", 6, lambda im: descriptors.color_histogram(im, (16, 8, 4), "hsv"),
                    "chi2"),
-            Method("Lab histogram 8×8×8 (χ²)", 6, lambda im: globaldesc.color_histogram(im, (8, 8, 8), "lab"),
+            Method("Lab histogram 8×8×8 (χ²)", 6, lambda im: descriptors.color_histogram(im, (8, 8, 8), "lab"),
                    "chi2"),
         ]
-    if hasattr(globaldesc, "color_signature") and hasattr(globaldesc, "emd_distances"):
+    if hasattr(descriptors, "color_signature") and hasattr(descriptors, "emd_distances"):
         METHODS.append(Method(
             "Lab palette, 8 colours (EMD)", 6,
-            lambda images: [globaldesc.color_signature(im, 8, "lab", max_samples=1024, seed=0) for im in images],
-            lambda queries, database: -globaldesc.emd_distances(queries, database)))
+            lambda images: [descriptors.color_signature(im, 8, "lab", max_samples=1024, seed=0) for im in images],
+            lambda queries, database: -descriptors.emd_distances(queries, database)))
     if _gist is not None and hasattr(_gist, "gist_many"):
         METHODS.append(Method("GIST 4×8 Gabor, 4×4 grid (L2)", 6,
                               functools.partial(_gist.gist_many, progress=False), "l2", batch=True))
@@ -256,8 +257,8 @@ def inverted_index_scaling(sc, sizes=(200, 400, 800, None), k=1024, repeat=3) ->
 
     The database is the first N images of ``scenes`` (the group photos, then distractors;
     ``None`` = all), the queries its 38 queries. Three ways to score: the dense product
-    (numpy), the sparse product (:func:`imsearch.invindex.brute_force_scores`) and
-    :class:`imsearch.invindex.InvertedIndex`. Each timing is the best of ``repeat``.
+    (numpy), the sparse product (:func:`imsearch.index.brute_force_scores`) and
+    :class:`imsearch.index.InvertedIndex`. Each timing is the best of ``repeat``.
 
     Returns
     -------
@@ -373,7 +374,7 @@ def main(argv=None) -> int:
         sys.stdout.flush()
     print()
     if not _HAVE_BOVW:
-        print("Chapter 7 methods: skipped, imsearch.bovw does not provide them yet.\n")
+        print("Chapter 7 methods: skipped, imsearch.descriptors does not provide them yet.\n")
 
     print("### Inverted index against brute force\n")
     if args.no_index:
@@ -390,7 +391,7 @@ def main(argv=None) -> int:
         print()
         if hasattr(_invindex, "benchmark_inverted_index"):
             print("Larger synthetic databases (Zipf-distributed words, k = 20000, 300 words per image, 20 queries; "
-                  "`imsearch.invindex.benchmark_inverted_index`):\n")
+                  "`imsearch.index.benchmark_inverted_index`):\n")
             print("| N | dense (ms/q) | sparse product (ms/q) | inverted index (ms/q) | sparse / inverted "
                   "| touched | same ranking |")
             print("|---:|---:|---:|---:|---:|---:|---|")
@@ -400,7 +401,7 @@ def main(argv=None) -> int:
                       f"{r['speedup']:.2f} | {r['touched_fraction']:.0%} | {r['same_ranking']} |")
             print()
     else:
-        print("skipped: imsearch.invindex / imsearch.bovw do not provide an inverted index yet "
+        print("skipped: imsearch.index.inverted_file / imsearch.descriptors do not provide an inverted index yet "
               "(inverted_index_scaling() is ready for them).\n")
     return 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from imsearch.grading import evaluate
+from imsearch.grading.checks import evaluate
 
 SOLUTIONS_DIR = Path(__file__).parent / "solutions"
 

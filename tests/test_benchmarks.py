@@ -1,4 +1,4 @@
-"""imsearch.benchmarks (and metrics.score_normalize): scoring on hand-built cases, caching, the real builds.
+"""imsearch.eval.benchmarks (and metrics.score_normalize): scoring on hand-built cases, caching, the real builds.
 
 The first part needs nothing: small hand-built benchmarks with known answers, the cache
 logic with a fake builder, bad inputs. The tests marked ``datapack`` build the two real
@@ -16,8 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from imsearch import benchmarks as bm
-from imsearch import data, edits, metrics
+from imsearch.eval import benchmarks as bm
+from imsearch import data, edits
+from imsearch.eval import metrics
 
 REPO = Path(__file__).resolve().parents[1]
 SIBLING_PACK = REPO.parent / "shared" / "data"
@@ -107,7 +108,7 @@ def test_scenes_bad_inputs():
 # ----------------------------------------------------------------------------- similarities
 
 def test_similarity_matrix_matches_definitions():
-    from imsearch import globaldesc
+    from imsearch.descriptors import histograms as globaldesc
 
     rng = np.random.default_rng(0)
     q, x = rng.random((4, 6)), rng.random((5, 6))

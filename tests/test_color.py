@@ -1,4 +1,4 @@
-"""imsearch.color: Bayer sampling and demosaicing, HSV, YUV and chroma subsampling, CMYK, CIELAB.
+"""imsearch.signal.color: Bayer sampling and demosaicing, HSV, YUV and chroma subsampling, CMYK, CIELAB.
 
 Plus the chapter-2 figures (imsearch.viz) and the color picker (imsearch.widgets).
 """
@@ -9,9 +9,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from imsearch import color, viz, widgets  # noqa: E402
+from imsearch import viz, widgets  # noqa: E402
+from imsearch.signal import color
 from imsearch.data import load_default_image  # noqa: E402
-from imsearch.metrics import psnr  # noqa: E402
+from imsearch.eval.metrics import psnr  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 from imsearch import data
+from imsearch.data import pack as data_pack
 
 REPO = Path(__file__).resolve().parents[1]
 SIBLING_PACK = REPO.parent / "shared" / "data"
@@ -308,7 +309,7 @@ def test_interrupted_copy_leaves_nothing_that_looks_complete(pack, cache, monkey
         yield path.read_bytes()[:10]
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(data, "_read_chunks", broken_chunks)
+    monkeypatch.setattr(data_pack, "_read_chunks", broken_chunks)
     with pytest.raises(KeyboardInterrupt):
         data.fetch(rel)
     folder = cache / "pack" / "oxford_affine" / "graf"
@@ -612,7 +613,7 @@ def test_http_mirror_unreachable(cache, monkeypatch):
 # ----------------------------------------------------------------------------------------
 
 def _cli(action, *names):
-    return data.main(argparse.Namespace(action=action, datasets=list(names)))
+    return data_pack.main(argparse.Namespace(action=action, datasets=list(names)))
 
 
 def test_cli_list_fetch_verify(pack, cache, capsys):
@@ -630,7 +631,7 @@ def test_cli_list_fetch_verify(pack, cache, capsys):
     out = capsys.readouterr().out
     assert "oxford_affine: 12 ok, 0 bad, 0 not cached" in out and "bsds500: 0 ok, 0 bad, 4 not cached" in out
     (cache / "pack" / "oxford_affine/graf/H1to5p").write_text("1 0 0\n0 1 0\n0 0 1\n")
-    assert data.main(["verify", "oxford_affine"]) == 1
+    assert data_pack.main(["verify", "oxford_affine"]) == 1
     out = capsys.readouterr().out
     assert "11 ok, 1 bad" in out and "BAD oxford_affine/graf/H1to5p" in out
     assert _cli("list", "ukbench") == 2
@@ -710,7 +711,7 @@ def test_real_bsds500_and_imagenet(real):
 
 
 def test_save_npz_is_atomic_and_load_npz_survives_corruption(tmp_path):
-    from imsearch.data import load_npz, save_npz
+    from imsearch._util.cache import load_npz, save_npz
 
     path = tmp_path / "sub" / "c.npz"
     assert load_npz(path) is None

@@ -6,7 +6,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from imsearch import edits  # noqa: E402
-from imsearch.metrics import psnr  # noqa: E402
+from imsearch.eval.metrics import psnr  # noqa: E402
 
 ALL = list(edits.EDITS)
 

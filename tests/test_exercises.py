@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import imsearch.exercises
-from imsearch.grading import all_exercises, compare, evaluate, expected_outputs, to_arrays
+import imsearch.grading.exercises
+from imsearch.grading.checks import all_exercises, compare, evaluate, expected_outputs, to_arrays
 
 from exercise_helpers import load_solutions
 
@@ -50,7 +50,7 @@ def test_ids_are_numbered_without_gaps_per_chapter():
 
 @pytest.mark.parametrize("chapter", [1, 2, 3, 4, 5, 6, 7])
 def test_at_least_three_exercises_per_chapter(chapter):
-    assert f"ch{chapter:02d}" in imsearch.exercises.CHAPTER_MODULES
+    assert f"ch{chapter:02d}" in imsearch.grading.exercises.CHAPTER_MODULES
     n = sum(e.chapter == chapter for e in EXERCISES)
     assert n >= 3, f"chapter {chapter} has {n} exercise(s)"
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from imsearch import quantization
-from imsearch.grading import evaluate
+from imsearch.signal import quantization
+from imsearch.grading.checks import evaluate
 
 from exercise_helpers import load_solutions, passes
 
@@ -18,7 +18,7 @@ SOLUTIONS = load_solutions(1)
 
 
 def test_at_least_three_exercises_in_notebook_order():
-    from imsearch.grading import all_exercises
+    from imsearch.grading.checks import all_exercises
     ch1 = [e.id for e in all_exercises() if e.chapter == 1]
     assert ch1 == IDS
 

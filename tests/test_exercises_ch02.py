@@ -4,8 +4,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from imsearch import color
-from imsearch.grading import all_exercises, evaluate, get_exercise
+from imsearch.signal import color
+from imsearch.grading.checks import all_exercises, evaluate, get_exercise
 
 from exercise_helpers import load_solutions, passes
 

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from imsearch import globaldesc, search
-from imsearch.grading import all_exercises, evaluate
+from imsearch import eval, index
+from imsearch.descriptors import histograms as globaldesc
+from imsearch.grading.checks import all_exercises, evaluate
 
 from exercise_helpers import load_solutions, passes
 
@@ -157,12 +158,12 @@ def test_3_4_wrong_solutions_fail(wrong):
 # ----------------------------------------------------------------------------- (c) calling the reference
 
 @pytest.mark.parametrize("ex_id,cheat", [
-    ("3.1", lambda queries, database: search.squared_l2(queries, database)),
-    ("3.1", lambda queries, database: search.pairwise_distances(queries, database, "l2")),
+    ("3.1", lambda queries, database: index.squared_l2(queries, database)),
+    ("3.1", lambda queries, database: index.pairwise_distances(queries, database, "l2")),
     ("3.2", lambda image, bins: globaldesc.color_histogram(image, bins)),
     ("3.3", lambda a, b: globaldesc.intersection(a, b)),
-    ("3.3", lambda a, b: -search.pairwise_distances(np.atleast_2d(a), np.atleast_2d(b), "intersection")),
-    ("3.4", lambda distances, true_index, k=1: search.recall_at_k(distances, true_index, k)),
+    ("3.3", lambda a, b: -index.pairwise_distances(np.atleast_2d(a), np.atleast_2d(b), "intersection")),
+    ("3.4", lambda distances, true_index, k=1: eval.recall_at_k(distances, true_index, k)),
 ])
 def test_calling_the_reference_earns_nothing(ex_id, cheat):
     result = evaluate(ex_id, cheat)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy.ndimage import gaussian_filter, maximum_filter
 
-from imsearch import local
-from imsearch.grading import all_exercises, evaluate, get_exercise
+from imsearch import features
+from imsearch.grading.checks import all_exercises, evaluate, get_exercise
 
 from exercise_helpers import load_solutions, passes
 
@@ -190,10 +190,10 @@ def test_4_4_wrong_solutions_fail(wrong):
 # ----------------------------------------------------------------------------- (c) calling the reference
 
 @pytest.mark.parametrize("ex_id,cheat", [
-    ("4.1", lambda gray, sigma_d, sigma_i, k: local.harris_response(gray, sigma_d, sigma_i, k)),
-    ("4.2", lambda response, threshold: local.local_maxima(response, threshold)),
-    ("4.3", lambda p1, p2, H, s1, s2, eps: local.repeatability(p1, p2, H, s1, s2, eps)),
-    ("4.4", lambda m, o, n_cells=4, n_bins=8: local.orientation_histograms(m, o, n_cells, n_bins)),
+    ("4.1", lambda gray, sigma_d, sigma_i, k: features.harris_response(gray, sigma_d, sigma_i, k)),
+    ("4.2", lambda response, threshold: features.local_maxima(response, threshold)),
+    ("4.3", lambda p1, p2, H, s1, s2, eps: features.repeatability(p1, p2, H, s1, s2, eps)),
+    ("4.4", lambda m, o, n_cells=4, n_bins=8: features.orientation_histograms(m, o, n_cells, n_bins)),
 ])
 def test_calling_the_reference_earns_nothing(ex_id, cheat):
     result = evaluate(ex_id, cheat)
@@ -206,7 +206,7 @@ def test_the_library_s_other_functions_stay_allowed():
     # harris_corners does not go through the guarded reference, so a solution of 4.2 may
     # use other library functions freely; here: the structure tensor for 4.1
     def uses_structure_tensor(gray, sigma_d, sigma_i, k):
-        a, b, c = local.structure_tensor(gray, sigma_d, sigma_i)
+        a, b, c = features.structure_tensor(gray, sigma_d, sigma_i)
         return a * c - b * b - k * (a + c) ** 2
     assert passes("4.1", uses_structure_tensor)
 

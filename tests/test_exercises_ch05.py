@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from imsearch import geometry, matching
-from imsearch.grading import all_exercises, compare, evaluate, get_exercise, to_arrays
+from imsearch.grading.checks import all_exercises, compare, evaluate, get_exercise, to_arrays
 
 from exercise_helpers import load_solutions, passes
 

@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
-from imsearch import gist, globaldesc, rerank
-from imsearch.grading import all_exercises, evaluate
+from imsearch import descriptors
+from imsearch.descriptors import spatial_envelope as gist
+from imsearch.index import reranking as rerank
+from imsearch.grading.checks import all_exercises, evaluate
 
 from exercise_helpers import load_solutions, passes
 
@@ -189,8 +191,8 @@ def test_6_4_wrong_solutions_fail(wrong):
 # ----------------------------------------------------------------------------- (c) calling the reference
 
 @pytest.mark.parametrize("ex_id,cheat", [
-    ("6.1", lambda hue, weights, bins: globaldesc.soft_hue_histogram(hue, weights, bins)),
-    ("6.2", lambda a, b: globaldesc.emd_1d(a, b)),
+    ("6.1", lambda hue, weights, bins: descriptors.soft_hue_histogram(hue, weights, bins)),
+    ("6.2", lambda a, b: descriptors.emd_1d(a, b)),
     ("6.3", lambda energy, grid: gist.grid_pool(energy, grid)),
     ("6.4", lambda similarity, relevant, length: rerank.shortlist_recall(similarity, relevant, length)),
 ])

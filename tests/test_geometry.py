@@ -5,17 +5,17 @@ import warnings
 import numpy as np
 import pytest
 
-from imsearch import geometry as g
+from imsearch import eval, geometry
 
-MODELS = list(g.TRANSFORMATIONS)
+MODELS = list(geometry.TRANSFORMATIONS)
 
 
 def _scene(model="homography", n=60, noise=0.0, outliers=0.0, seed=0):
     """Random correspondences under a random model of the given kind, with noise and outliers."""
     rng = np.random.default_rng(seed)
-    M = g.random_transformation(model, seed=rng, center=(320, 240), scale_px=300, strength=0.3)
+    M = geometry.random_transformation(model, seed=rng, center=(320, 240), scale_px=300, strength=0.3)
     src = rng.uniform(0, 640, (n, 2))
-    dst = g.apply_homography(M, src) + rng.normal(0, noise, (n, 2)) if noise else g.apply_homography(M, src)
+    dst = geometry.apply_homography(M, src) + rng.normal(0, noise, (n, 2)) if noise else geometry.apply_homography(M, src)
     out = np.zeros(n, bool)
     out[rng.permutation(n)[: int(round(outliers * n))]] = True
     dst[out] = rng.uniform(0, 640, (out.sum(), 2))
@@ -37,22 +37,22 @@ def test_apply_homography_closed_form_and_opencv():
     import cv2
 
     H = np.array([[2.0, 0, 5], [0, 3, -1], [0, 0, 1]])
-    np.testing.assert_allclose(g.apply_homography(H, [[1, 1], [0, 0]]), [[7, 2], [5, -1]])
+    np.testing.assert_allclose(geometry.apply_homography(H, [[1, 1], [0, 0]]), [[7, 2], [5, -1]])
     M, src, _, _ = _scene()
     ref = cv2.perspectiveTransform(src[None].astype(np.float64), M)[0]
-    np.testing.assert_allclose(g.apply_homography(M, src), ref, rtol=1e-10, atol=1e-9)
-    assert g.apply_homography(M, np.zeros((0, 2))).shape == (0, 2)
+    np.testing.assert_allclose(geometry.apply_homography(M, src), ref, rtol=1e-10, atol=1e-9)
+    assert geometry.apply_homography(M, np.zeros((0, 2))).shape == (0, 2)
     # a point on the line at infinity maps to inf, without warnings
     P = np.array([[1.0, 0, 0], [0, 1, 0], [1, 0, 0]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert np.all(np.isinf(g.apply_homography(P, [[0.0, 3.0]])))
+        assert np.all(np.isinf(geometry.apply_homography(P, [[0.0, 3.0]])))
 
 
 def test_transfer_error_closed_form():
     H = np.eye(3)
     H[:2, 2] = [3, 4]
-    np.testing.assert_allclose(g.transfer_error(H, [[0, 0], [1, 1]], [[0, 0], [4, 5]]), [5.0, 0.0])
+    np.testing.assert_allclose(geometry.transfer_error(H, [[0, 0], [1, 1]], [[0, 0], [4, 5]]), [5.0, 0.0])
 
 
 @pytest.mark.parametrize("bad, err, match", [
@@ -64,40 +64,40 @@ def test_transfer_error_closed_form():
 ])
 def test_apply_homography_bad_points(bad, err, match):
     with pytest.raises(err, match=match):
-        g.apply_homography(np.eye(3), bad)
+        geometry.apply_homography(np.eye(3), bad)
 
 
 def test_apply_homography_bad_matrix():
     with pytest.raises(ValueError, match=r"H must have shape \(3, 3\), got \(2, 3\)"):
-        g.apply_homography(np.eye(3)[:2], [[0, 0]])
+        geometry.apply_homography(np.eye(3)[:2], [[0, 0]])
     with pytest.raises(ValueError, match="src and dst must have the same shape"):
-        g.transfer_error(np.eye(3), np.zeros((3, 2)), np.zeros((4, 2)))
+        geometry.transfer_error(np.eye(3), np.zeros((3, 2)), np.zeros((4, 2)))
 
 
 # ----------------------------------------------------------------------------- fitting
 
 def test_normalize_points_centroid_and_mean_distance():
     pts = np.random.default_rng(1).uniform(-50, 900, (40, 2))
-    n, T = g.normalize_points(pts)
+    n, T = geometry.normalize_points(pts)
     np.testing.assert_allclose(n.mean(axis=0), 0, atol=1e-12)
     np.testing.assert_allclose(np.linalg.norm(n, axis=1).mean(), math.sqrt(2))
-    np.testing.assert_allclose(g.apply_homography(T, pts), n, atol=1e-12)
+    np.testing.assert_allclose(geometry.apply_homography(T, pts), n, atol=1e-12)
     with pytest.raises(ValueError, match="they all coincide"):
-        g.normalize_points(np.ones((5, 2)))
+        geometry.normalize_points(np.ones((5, 2)))
 
 
 @pytest.mark.parametrize("model", MODELS)
 def test_fit_recovers_an_exact_model(model):
     M, src, dst, _ = _scene(model, n=12)
-    np.testing.assert_allclose(g.fit_model(src, dst, model), M, rtol=1e-8, atol=1e-8)
-    k = g.TRANSFORMATIONS[model]["min_samples"]
-    np.testing.assert_allclose(g.fit_model(src[:k], dst[:k], model), M, rtol=1e-7, atol=1e-7)
+    np.testing.assert_allclose(geometry.fit_model(src, dst, model), M, rtol=1e-8, atol=1e-8)
+    k = geometry.TRANSFORMATIONS[model]["min_samples"]
+    np.testing.assert_allclose(geometry.fit_model(src[:k], dst[:k], model), M, rtol=1e-7, atol=1e-7)
 
 
 def test_fit_translation_is_the_mean_displacement():
     src = np.array([[0.0, 0], [1, 0], [0, 1]])
     dst = src + [[1, 2], [3, 2], [2, 5]]
-    np.testing.assert_allclose(g.fit_translation(src, dst), [[1, 0, 2], [0, 1, 3], [0, 0, 1]])
+    np.testing.assert_allclose(geometry.fit_translation(src, dst), [[1, 0, 2], [0, 1, 3], [0, 0, 1]])
 
 
 def test_fit_rigid_matches_the_closed_form_angle():
@@ -105,11 +105,11 @@ def test_fit_rigid_matches_the_closed_form_angle():
     sc, dc = src - src.mean(0), dst - dst.mean(0)
     theta = math.atan2((sc[:, 0] * dc[:, 1] - sc[:, 1] * dc[:, 0]).sum(), (sc * dc).sum())
     R = np.array([[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]])
-    M = g.fit_rigid(src, dst)
+    M = geometry.fit_rigid(src, dst)
     np.testing.assert_allclose(M[:2, :2], R, atol=1e-12)
     np.testing.assert_allclose(M[:2, 2], dst.mean(0) - R @ src.mean(0), atol=1e-9)
     # a mirror image is fitted by the best rotation, never by a reflection
-    assert np.linalg.det(g.fit_rigid(src, src * [-1, 1])[:2, :2]) == pytest.approx(1.0)
+    assert np.linalg.det(geometry.fit_rigid(src, src * [-1, 1])[:2, :2]) == pytest.approx(1.0)
 
 
 def test_fit_similarity_is_linear_least_squares_in_a_b_tx_ty():
@@ -119,14 +119,14 @@ def test_fit_similarity_is_linear_least_squares_in_a_b_tx_ty():
     one, zero = np.ones_like(x), np.zeros_like(x)
     A = np.concatenate([np.column_stack([x, -y, one, zero]), np.column_stack([y, x, zero, one])])
     a, b, tx, ty = np.linalg.lstsq(A, np.concatenate([dst[:, 0], dst[:, 1]]), rcond=None)[0]
-    np.testing.assert_allclose(g.fit_similarity(src, dst), [[a, -b, tx], [b, a, ty], [0, 0, 1]], atol=1e-9)
+    np.testing.assert_allclose(geometry.fit_similarity(src, dst), [[a, -b, tx], [b, a, ty], [0, 0, 1]], atol=1e-9)
 
 
 def test_fit_affine_matches_the_normal_equations():
     _, src, dst, _ = _scene("affine", noise=3.0, seed=6)
     X = np.column_stack([src, np.ones(len(src))])
     A = np.linalg.solve(X.T @ X, X.T @ dst).T
-    np.testing.assert_allclose(g.fit_affine(src, dst)[:2], A, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(geometry.fit_affine(src, dst)[:2], A, rtol=1e-9, atol=1e-9)
 
 
 def test_fits_agree_with_scikit_image():
@@ -137,19 +137,19 @@ def test_fits_agree_with_scikit_image():
         t = cls.from_estimate(src, dst) if hasattr(cls, "from_estimate") else cls()
         if not hasattr(cls, "from_estimate"):
             t.estimate(src, dst)
-        np.testing.assert_allclose(g.fit_model(src, dst, model), t.params, atol=1e-8)
+        np.testing.assert_allclose(geometry.fit_model(src, dst, model), t.params, atol=1e-8)
     t = T.ProjectiveTransform.from_estimate(src, dst) if hasattr(T.ProjectiveTransform, "from_estimate") \
         else T.ProjectiveTransform()
     if not hasattr(T.ProjectiveTransform, "from_estimate"):
         t.estimate(src, dst)
     # scikit-image's DLT is also normalised: the mapped points agree to a thousandth of a pixel
-    np.testing.assert_allclose(g.apply_homography(g.fit_homography(src, dst), src), t(src), atol=1e-3)
+    np.testing.assert_allclose(geometry.apply_homography(geometry.fit_homography(src, dst), src), t(src), atol=1e-3)
 
 
 def test_fit_homography_equals_unnormalised_dlt_on_exact_data():
     M, src, dst, _ = _scene("homography", n=8, seed=8)
-    np.testing.assert_allclose(g.fit_homography(src, dst), _dlt_unnormalised(src, dst), rtol=1e-6)
-    np.testing.assert_allclose(g.fit_homography(src, dst), M, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(geometry.fit_homography(src, dst), _dlt_unnormalised(src, dst), rtol=1e-6)
+    np.testing.assert_allclose(geometry.fit_homography(src, dst), M, rtol=1e-8, atol=1e-10)
 
 
 def test_normalised_dlt_is_invariant_to_a_similarity_of_the_coordinates():
@@ -157,11 +157,11 @@ def test_normalised_dlt_is_invariant_to_a_similarity_of_the_coordinates():
     # coordinate frame; without it, the answer depends on the frame.
     _, src, dst, _ = _scene("homography", noise=2.0, seed=9)
     S = np.array([[10.0, 0, 5000], [0, 10, -3000], [0, 0, 1]])
-    H = g.fit_homography(src, dst)
-    H_s = g.fit_homography(g.apply_homography(S, src), dst)
+    H = geometry.fit_homography(src, dst)
+    H_s = geometry.fit_homography(geometry.apply_homography(S, src), dst)
     np.testing.assert_allclose(H_s @ S / (H_s @ S)[2, 2], H, rtol=1e-6, atol=1e-9)
-    U, U_s = _dlt_unnormalised(src, dst), _dlt_unnormalised(g.apply_homography(S, src), dst)
-    moved = np.abs(g.apply_homography(U_s @ S, src) - g.apply_homography(U, src)).max()
+    U, U_s = _dlt_unnormalised(src, dst), _dlt_unnormalised(geometry.apply_homography(S, src), dst)
+    moved = np.abs(geometry.apply_homography(U_s @ S, src) - geometry.apply_homography(U, src)).max()
     assert moved > 0.01  # measurably frame-dependent
 
 
@@ -173,14 +173,14 @@ def test_fit_homography_beats_unnormalised_dlt_with_noise():
         T = np.array([[1, 0, 2000], [0, 1, 2000], [0, 0, 1.0]])
         M_big = T @ M @ np.linalg.inv(T)
         grid = np.random.default_rng(seed).uniform(0, 640, (50, 2)) + 2000
-        truth = g.apply_homography(M_big, grid)
-        errs_n.append(np.abs(g.apply_homography(g.fit_homography(src_big, dst_big), grid) - truth).mean())
-        errs_u.append(np.abs(g.apply_homography(_dlt_unnormalised(src_big, dst_big), grid) - truth).mean())
+        truth = geometry.apply_homography(M_big, grid)
+        errs_n.append(np.abs(geometry.apply_homography(geometry.fit_homography(src_big, dst_big), grid) - truth).mean())
+        errs_u.append(np.abs(geometry.apply_homography(_dlt_unnormalised(src_big, dst_big), grid) - truth).mean())
     assert np.mean(errs_n) < np.mean(errs_u)
 
 
-@pytest.mark.parametrize("fit, n", [(g.fit_translation, 1), (g.fit_rigid, 2), (g.fit_similarity, 2),
-                                    (g.fit_affine, 3), (g.fit_homography, 4)])
+@pytest.mark.parametrize("fit, n", [(geometry.fit_translation, 1), (geometry.fit_rigid, 2), (geometry.fit_similarity, 2),
+                                    (geometry.fit_affine, 3), (geometry.fit_homography, 4)])
 def test_fit_too_few_points(fit, n):
     pts = np.random.default_rng(0).uniform(0, 10, (n - 1, 2))
     with pytest.raises(ValueError, match=f"at least {n} point pair|src must not be empty"):
@@ -190,18 +190,18 @@ def test_fit_too_few_points(fit, n):
 def test_fit_degenerate_inputs():
     line = np.array([[0.0, 0], [1, 1], [2, 2], [3, 3], [5, 5]])
     with pytest.raises(ValueError, match="degenerate"):
-        g.fit_homography(line, line * 2)
+        geometry.fit_homography(line, line * 2)
     three_on_a_line = np.array([[0.0, 0], [1, 0], [2, 0], [0, 1]])
     with pytest.raises(ValueError, match="degenerate"):
-        g.fit_homography(three_on_a_line, three_on_a_line * 2 + 1)
+        geometry.fit_homography(three_on_a_line, three_on_a_line * 2 + 1)
     with pytest.raises(ValueError, match="on one line"):
-        g.fit_affine(line, line)
+        geometry.fit_affine(line, line)
     with pytest.raises(ValueError, match="coincide"):
-        g.fit_similarity(np.ones((3, 2)), np.zeros((3, 2)))
+        geometry.fit_similarity(np.ones((3, 2)), np.zeros((3, 2)))
     with pytest.raises(ValueError, match="model must be one of"):
-        g.fit_model(line, line, "projective")
+        geometry.fit_model(line, line, "projective")
     with pytest.raises(ValueError, match="src and dst must have the same shape"):
-        g.fit_homography(line, line[:4])
+        geometry.fit_homography(line, line[:4])
 
 
 # ----------------------------------------------------------------------------- invariants
@@ -223,46 +223,46 @@ def _area(p):
 def test_invariants_of_the_hierarchy():
     rng = np.random.default_rng(10)
     pts = rng.uniform(0, 640, (6, 2))
-    R = g.random_transformation("rigid", seed=1, center=(320, 240), scale_px=300, strength=0.5)
-    S = g.random_transformation("similarity", seed=2, center=(320, 240), scale_px=300, strength=0.5)
-    A = g.random_transformation("affine", seed=3, center=(320, 240), scale_px=300, strength=0.5)
-    H = g.random_transformation("homography", seed=4, center=(320, 240), scale_px=300, strength=0.5)
+    R = geometry.random_transformation("rigid", seed=1, center=(320, 240), scale_px=300, strength=0.5)
+    S = geometry.random_transformation("similarity", seed=2, center=(320, 240), scale_px=300, strength=0.5)
+    A = geometry.random_transformation("affine", seed=3, center=(320, 240), scale_px=300, strength=0.5)
+    H = geometry.random_transformation("homography", seed=4, center=(320, 240), scale_px=300, strength=0.5)
     # rigid: lengths
-    np.testing.assert_allclose(_lengths(g.apply_homography(R, pts)), _lengths(pts), rtol=1e-10)
+    np.testing.assert_allclose(_lengths(geometry.apply_homography(R, pts)), _lengths(pts), rtol=1e-10)
     # similarity: ratios of lengths and angles, but not lengths
-    ls = _lengths(g.apply_homography(S, pts))
+    ls = _lengths(geometry.apply_homography(S, pts))
     np.testing.assert_allclose(ls / ls[0], _lengths(pts) / _lengths(pts)[0], rtol=1e-10)
-    assert _angles(g.apply_homography(S, pts)) == pytest.approx(_angles(pts), rel=1e-10)
+    assert _angles(geometry.apply_homography(S, pts)) == pytest.approx(_angles(pts), rel=1e-10)
     assert not np.allclose(ls, _lengths(pts), rtol=1e-3)
     # affine: parallel lines stay parallel, ratios of areas are kept; angles are not
     p, q = pts[:3], pts[3:]
-    a_ratio = _area(g.apply_homography(A, p)) / _area(g.apply_homography(A, q))
+    a_ratio = _area(geometry.apply_homography(A, p)) / _area(geometry.apply_homography(A, q))
     assert a_ratio == pytest.approx(_area(p) / _area(q), rel=1e-10)
     d = np.array([[0.0, 0], [100, 30], [50, 200], [150, 230]])  # a parallelogram: 0-1 parallel to 2-3
-    m = g.apply_homography(A, d)
+    m = geometry.apply_homography(A, d)
     e1, e2 = m[1] - m[0], m[3] - m[2]
     assert abs(e1[0] * e2[1] - e1[1] * e2[0]) < 1e-8 * np.linalg.norm(e1) * np.linalg.norm(e2)
-    assert abs(_angles(g.apply_homography(A, pts)) - _angles(pts)) > 1e-3
+    assert abs(_angles(geometry.apply_homography(A, pts)) - _angles(pts)) > 1e-3
     # homography: the cross-ratio of 4 collinear points; parallelism is lost
     line = np.array([[10.0, 20], [60, 45], [90, 60], [300, 165]])
-    assert g.cross_ratio(g.apply_homography(H, line)) == pytest.approx(g.cross_ratio(line), rel=1e-9)
-    m = g.apply_homography(H, d)
+    assert geometry.cross_ratio(geometry.apply_homography(H, line)) == pytest.approx(geometry.cross_ratio(line), rel=1e-9)
+    m = geometry.apply_homography(H, d)
     e1, e2 = m[1] - m[0], m[3] - m[2]
     assert abs(e1[0] * e2[1] - e1[1] * e2[0]) > 1e-4 * np.linalg.norm(e1) * np.linalg.norm(e2)
 
 
 def test_cross_ratio_closed_form_and_bad_input():
     # points at 0, 1, 2, 3 along a line: (2 · 2) / (1 · 3)
-    assert g.cross_ratio([[0, 0], [1, 1], [2, 2], [3, 3]]) == pytest.approx(4 / 3)
+    assert geometry.cross_ratio([[0, 0], [1, 1], [2, 2], [3, 3]]) == pytest.approx(4 / 3)
     with pytest.raises(ValueError, match="collinear"):
-        g.cross_ratio([[0, 0], [1, 0], [2, 1], [3, 0]])
+        geometry.cross_ratio([[0, 0], [1, 0], [2, 1], [3, 0]])
     with pytest.raises(ValueError, match=r"shape \(4, 2\)"):
-        g.cross_ratio([[0, 0], [1, 0], [2, 0]])
+        geometry.cross_ratio([[0, 0], [1, 0], [2, 0]])
 
 
 @pytest.mark.parametrize("model", MODELS)
 def test_random_transformation_is_of_its_kind(model):
-    M = g.random_transformation(model, seed=0, strength=0.4)
+    M = geometry.random_transformation(model, seed=0, strength=0.4)
     A = M[:2, :2]
     assert M[2, 2] == 1.0
     if model != "homography":
@@ -279,13 +279,13 @@ def test_random_transformation_is_of_its_kind(model):
 # ----------------------------------------------------------------------------- RANSAC
 
 def test_ransac_iterations_closed_form():
-    assert g.ransac_iterations(0.5, 4, 0.99) == 72  # ceil(log(0.01) / log(1 - 1/16))
-    assert g.ransac_iterations(1.0, 4, 0.99) == 1
-    assert g.ransac_iterations(0.8, 2, 0.95) == 3  # ceil(log(0.05) / log(0.36)) = ceil(2.93)
-    assert g.ransac_iterations(0.3, 4, 0.999) > g.ransac_iterations(0.3, 4, 0.99)
-    assert g.ransac_iterations(0.3, 8, 0.99) > g.ransac_iterations(0.3, 4, 0.99)
+    assert geometry.ransac_iterations(0.5, 4, 0.99) == 72  # ceil(log(0.01) / log(1 - 1/16))
+    assert geometry.ransac_iterations(1.0, 4, 0.99) == 1
+    assert geometry.ransac_iterations(0.8, 2, 0.95) == 3  # ceil(log(0.05) / log(0.36)) = ceil(2.93)
+    assert geometry.ransac_iterations(0.3, 4, 0.999) > geometry.ransac_iterations(0.3, 4, 0.99)
+    assert geometry.ransac_iterations(0.3, 8, 0.99) > geometry.ransac_iterations(0.3, 4, 0.99)
     for w in (0.1, 0.37, 0.8):
-        n = g.ransac_iterations(w, 4, 0.95)
+        n = geometry.ransac_iterations(w, 4, 0.95)
         assert (1 - w ** 4) ** n <= 0.05 < (1 - w ** 4) ** (n - 1)
 
 
@@ -295,54 +295,54 @@ def test_ransac_iterations_closed_form():
 ])
 def test_ransac_iterations_bad_input(args, err):
     with pytest.raises(err):
-        g.ransac_iterations(*args)
+        geometry.ransac_iterations(*args)
 
 
 def test_ransac_homography_finds_the_inliers():
     M, src, dst, truth = _scene("homography", n=200, noise=0.5, outliers=0.6, seed=11)
-    H, mask = g.ransac_homography(src, dst, threshold=3.0, seed=0)
+    H, mask = geometry.ransac_homography(src, dst, threshold=3.0, seed=0)
     assert mask.dtype == bool and mask.shape == (200,)
     assert (mask == truth).mean() > 0.97
     grid = np.random.default_rng(0).uniform(0, 640, (100, 2))
-    assert np.abs(g.apply_homography(H, grid) - g.apply_homography(M, grid)).max() < 2.0
+    assert np.abs(geometry.apply_homography(H, grid) - geometry.apply_homography(M, grid)).max() < 2.0
     # deterministic for a seed; same answer as OpenCV's RANSAC up to a few borderline points
-    H2, mask2 = g.ransac_homography(src, dst, threshold=3.0, seed=0)
+    H2, mask2 = geometry.ransac_homography(src, dst, threshold=3.0, seed=0)
     np.testing.assert_array_equal(mask, mask2)
     np.testing.assert_array_equal(H, H2)
-    Hc, maskc = g.opencv_homography(src, dst, "ransac", threshold=3.0)
+    Hc, maskc = geometry.opencv_homography(src, dst, "ransac", threshold=3.0)
     assert (mask == maskc).mean() > 0.97
-    Hm, maskm = g.opencv_homography(src, dst, "magsac", threshold=3.0)
+    Hm, maskm = geometry.opencv_homography(src, dst, "magsac", threshold=3.0)
     assert Hm is not None and (maskm == truth).mean() > 0.9
 
 
 def test_ransac_trace_adaptive_stopping():
     M, src, dst, truth = _scene("homography", n=100, noise=0.3, outliers=0.5, seed=12)
-    H, mask, steps = g.ransac_trace(src, dst, seed=3)
-    H_plain, mask_plain = g.ransac_homography(src, dst, seed=3)
+    H, mask, steps = geometry.ransac_trace(src, dst, seed=3)
+    H_plain, mask_plain = geometry.ransac_homography(src, dst, seed=3)
     np.testing.assert_array_equal(mask, mask_plain)
     np.testing.assert_array_equal(H, H_plain)
     # it stops as soon as the bound computed from the best inlier ratio is reached
     assert len(steps) == steps[-1]["iterations_needed"] < 10000
     best = max(s["n_inliers"] for s in steps)
-    assert steps[-1]["iterations_needed"] == g.ransac_iterations(best / 100, 4, 0.999)
+    assert steps[-1]["iterations_needed"] == geometry.ransac_iterations(best / 100, 4, 0.999)
     assert [s["iteration"] for s in steps] == list(range(1, len(steps) + 1))
     assert all(s["best_n_inliers"] == max(t["n_inliers"] for t in steps[: i + 1]) for i, s in enumerate(steps))
     # exact data without outliers: the first good sample explains everything, N = 1
     _, src0, dst0, _ = _scene("homography", n=30, seed=13)
-    _, mask0, steps0 = g.ransac_trace(src0, dst0, seed=0)
+    _, mask0, steps0 = geometry.ransac_trace(src0, dst0, seed=0)
     assert mask0.all() and len(steps0) == sum(s["degenerate"] for s in steps0) + 1
 
 
 def test_ransac_respects_max_iters():
     _, src, dst, _ = _scene("homography", n=100, noise=0.3, outliers=0.9, seed=14)
-    _, _, steps = g.ransac_trace(src, dst, max_iters=25, seed=0)
+    _, _, steps = geometry.ransac_trace(src, dst, max_iters=25, seed=0)
     assert len(steps) == 25
 
 
 @pytest.mark.parametrize("model", ["translation", "rigid", "similarity", "affine"])
 def test_ransac_other_models(model):
     M, src, dst, truth = _scene(model, n=80, noise=0.5, outliers=0.4, seed=15)
-    M_est, mask = g.ransac(src, dst, model=model, threshold=3.0, seed=0)
+    M_est, mask = geometry.ransac(src, dst, model=model, threshold=3.0, seed=0)
     assert (mask == truth).mean() > 0.95
     np.testing.assert_allclose(M_est, M, atol=0.05 * np.abs(M).max())
 
@@ -350,46 +350,46 @@ def test_ransac_other_models(model):
 def test_ransac_returns_none_when_every_sample_is_degenerate():
     # any 4 of these 5 points hold 3 on a line: no homography, but well-formed input
     pts = np.array([[0.0, 0], [1, 0], [2, 0], [3, 0], [0, 1]])
-    H, mask = g.ransac_homography(pts, pts * 2, max_iters=50)
+    H, mask = geometry.ransac_homography(pts, pts * 2, max_iters=50)
     assert H is None and mask.dtype == bool and mask.shape == (5,) and not mask.any()
 
 
 def test_ransac_bad_input():
     pts = np.random.default_rng(0).uniform(0, 100, (10, 2))
     with pytest.raises(ValueError, match="at least 4 point pair"):
-        g.ransac_homography(pts[:3], pts[:3])
+        geometry.ransac_homography(pts[:3], pts[:3])
     line = np.column_stack([np.arange(10.0), 2 * np.arange(10.0)])
     with pytest.raises(ValueError, match="all on one line"):
-        g.ransac_homography(line, line)
+        geometry.ransac_homography(line, line)
     with pytest.raises(ValueError, match="src and dst must have the same shape"):
-        g.ransac_homography(pts, pts[:9])
+        geometry.ransac_homography(pts, pts[:9])
     bad = pts.copy()
     bad[0, 0] = np.nan
     with pytest.raises(ValueError, match="dst must contain only finite values"):
-        g.ransac_homography(pts, bad)
+        geometry.ransac_homography(pts, bad)
     with pytest.raises(ValueError, match="threshold must be > 0"):
-        g.ransac_homography(pts, pts, threshold=0)
+        geometry.ransac_homography(pts, pts, threshold=0)
     with pytest.raises(ValueError, match="confidence must be < 1"):
-        g.ransac_homography(pts, pts, confidence=1.0)
+        geometry.ransac_homography(pts, pts, confidence=1.0)
     with pytest.raises(ValueError, match="max_iters must be >= 1"):
-        g.ransac_homography(pts, pts, max_iters=0)
+        geometry.ransac_homography(pts, pts, max_iters=0)
     with pytest.raises(TypeError, match="seed must be"):
-        g.ransac_homography(pts, pts, seed=-1)
+        geometry.ransac_homography(pts, pts, seed=-1)
     with pytest.raises(ValueError, match="model must be one of"):
-        g.ransac(pts, pts, model="fundamental")
+        geometry.ransac(pts, pts, model="fundamental")
 
 
 def test_is_degenerate_sample():
     sq = np.array([[0.0, 0], [1, 0], [1, 1], [0, 1]])
-    assert not g.is_degenerate_sample(sq, sq * 3 + 2)
-    assert not g.is_degenerate_sample(sq, sq * [-1, 1])  # a mirror flips all four triangles
-    assert g.is_degenerate_sample(np.array([[0.0, 0], [1, 0], [2, 0], [0, 1]]), sq)
-    assert g.is_degenerate_sample(sq, sq[[0, 1, 3, 2]])  # some triangles flip, others do not
-    assert g.is_degenerate_sample(sq[:3], np.array([[0.0, 0], [1, 1], [2, 2]]), "affine")
-    assert g.is_degenerate_sample(np.array([[1.0, 1], [1, 1]]), sq[:2], "similarity")
-    assert not g.is_degenerate_sample(sq[:1], sq[:1], "translation")
+    assert not geometry.is_degenerate_sample(sq, sq * 3 + 2)
+    assert not geometry.is_degenerate_sample(sq, sq * [-1, 1])  # a mirror flips all four triangles
+    assert geometry.is_degenerate_sample(np.array([[0.0, 0], [1, 0], [2, 0], [0, 1]]), sq)
+    assert geometry.is_degenerate_sample(sq, sq[[0, 1, 3, 2]])  # some triangles flip, others do not
+    assert geometry.is_degenerate_sample(sq[:3], np.array([[0.0, 0], [1, 1], [2, 2]]), "affine")
+    assert geometry.is_degenerate_sample(np.array([[1.0, 1], [1, 1]]), sq[:2], "similarity")
+    assert not geometry.is_degenerate_sample(sq[:1], sq[:1], "translation")
     with pytest.raises(ValueError, match="a minimal sample for a homography has 4"):
-        g.is_degenerate_sample(np.vstack([sq, sq]), np.vstack([sq, sq]))
+        geometry.is_degenerate_sample(np.vstack([sq, sq]), np.vstack([sq, sq]))
 
 
 # ----------------------------------------------------------------------------- warping
@@ -398,11 +398,11 @@ def test_warp_onto_a_translation_shifts_the_image():
     img = np.zeros((20, 30, 3), np.uint8)
     img[5:8, 10:14] = 200
     H = np.array([[1.0, 0, 3], [0, 1, 2], [0, 0, 1]])  # B -> A: move right 3, down 2
-    out = g.warp_onto(img, H, (25, 35, 3))
+    out = geometry.warp_onto(img, H, (25, 35, 3))
     assert out.shape == (25, 35, 3) and out.dtype == np.uint8
     np.testing.assert_array_equal(out[7:10, 13:17], 200)
     assert out.sum() == img.sum()
-    f = g.warp_onto(img / 255.0, H, (25, 35))
+    f = geometry.warp_onto(img / 255.0, H, (25, 35))
     assert f.dtype == np.float64 and f.max() <= 1.0
 
 
@@ -410,19 +410,19 @@ def test_superpose_modes():
     rng = np.random.default_rng(0)
     a = rng.integers(0, 256, (40, 50, 3), dtype=np.uint8)
     for mode in ("blend", "checker", "color"):
-        out = g.superpose(a, a, np.eye(3), mode=mode)
+        out = geometry.superpose(a, a, np.eye(3), mode=mode)
         assert out.shape == (40, 50, 3) and out.min() >= 0 and out.max() <= 1
         if mode != "color":  # an image on itself with the identity: unchanged
             np.testing.assert_allclose(out, a / 255.0, atol=1e-6)
         else:  # perfectly aligned: red = green = blue, a gray image
             np.testing.assert_allclose(out[..., 0], out[..., 1], atol=1e-6)
     # B covering only part of A: the blend changes only the covered part
-    half = g.superpose(a, a[:20], np.eye(3), mode="blend", alpha=1.0)
+    half = geometry.superpose(a, a[:20], np.eye(3), mode="blend", alpha=1.0)
     np.testing.assert_allclose(half, a / 255.0, atol=1e-6)
     with pytest.raises(ValueError, match="mode must be"):
-        g.superpose(a, a, np.eye(3), mode="xor")
+        geometry.superpose(a, a, np.eye(3), mode="xor")
     with pytest.raises(ValueError, match="image_b must have shape"):
-        g.warp_onto(np.zeros(5), np.eye(3), (4, 4))
+        geometry.warp_onto(np.zeros(5), np.eye(3), (4, 4))
 
 
 # ----------------------------------------------------------------------------- epipolar
@@ -441,15 +441,15 @@ def _two_views(n=80, seed=0):
 
 def test_fit_fundamental_on_a_3d_scene():
     x1, x2 = _two_views()
-    F, mask = g.fit_fundamental(x1, x2, threshold=1.0)
+    F, mask = geometry.fit_fundamental(x1, x2, threshold=1.0)
     assert mask.all()
     assert np.linalg.matrix_rank(F, tol=1e-6 * np.abs(F).max()) == 2
-    assert g.epipolar_distance(F, x1, x2).max() < 1e-3
+    assert geometry.epipolar_distance(F, x1, x2).max() < 1e-3
     # no homography explains a non-planar scene
-    H = g.fit_homography(x1, x2)
-    assert np.median(g.transfer_error(H, x1, x2)) > 1.0
+    H = geometry.fit_homography(x1, x2)
+    assert np.median(geometry.transfer_error(H, x1, x2)) > 1.0
     with pytest.raises(ValueError, match="at least 8 point pair"):
-        g.fit_fundamental(x1[:7], x2[:7])
+        geometry.fit_fundamental(x1[:7], x2[:7])
 
 
 def test_plane_induced_homography_and_fundamental_from_cameras():
@@ -466,34 +466,34 @@ def test_plane_induced_homography_and_fundamental_from_cameras():
     x1 = (K @ X.T).T
     x2 = (K @ (R @ X.T + t[:, None])).T
     x1, x2 = x1[:, :2] / x1[:, 2:], x2[:, :2] / x2[:, 2:]
-    H = g.plane_induced_homography(K, R, t, n, d)
-    np.testing.assert_allclose(g.apply_homography(H, x1), x2, atol=1e-8)
-    F = g.fundamental_from_cameras(K, R, t)
-    assert g.epipolar_distance(F, x1, x2).max() < 1e-8
+    H = geometry.plane_induced_homography(K, R, t, n, d)
+    np.testing.assert_allclose(geometry.apply_homography(H, x1), x2, atol=1e-8)
+    F = geometry.fundamental_from_cameras(K, R, t)
+    assert geometry.epipolar_distance(F, x1, x2).max() < 1e-8
     # F is compatible with every plane's homography: Hᵀ F is antisymmetric
     HF = H.T @ F
     np.testing.assert_allclose(HF + HF.T, 0, atol=1e-12)
     with pytest.raises(ValueError, match="distance must be nonzero"):
-        g.plane_induced_homography(K, R, t, n, 0.0)
+        geometry.plane_induced_homography(K, R, t, n, 0.0)
     with pytest.raises(ValueError, match="t must be nonzero"):
-        g.fundamental_from_cameras(K, R, np.zeros(3))
+        geometry.fundamental_from_cameras(K, R, np.zeros(3))
 
 
 def test_two_plane_pair_is_a_non_planar_scene():
     img = np.random.default_rng(0).integers(0, 256, (60, 80, 3), dtype=np.uint8)
-    p = g.two_plane_pair(img, fold_deg=30, baseline=0.2, noise_std=0.0)
+    p = geometry.two_plane_pair(img, fold_deg=30, baseline=0.2, noise_std=0.0)
     assert p["A"].shape == p["B"].shape == img.shape and p["B"].dtype == np.uint8
     for H in (p["H_left"], p["H_right"]):
         HF = H.T @ p["F"]
         np.testing.assert_allclose(HF + HF.T, 0, atol=1e-9)
     # the fold's line maps to the same place under both homographies (the planes meet there)
     fold = np.array([[p["fold_x"], 10.0], [p["fold_x"], 50.0]])
-    np.testing.assert_allclose(g.apply_homography(p["H_left"], fold), g.apply_homography(p["H_right"], fold),
+    np.testing.assert_allclose(geometry.apply_homography(p["H_left"], fold), geometry.apply_homography(p["H_right"], fold),
                                atol=1e-9)
     # ...but elsewhere the two halves move differently: no single homography
     side = np.array([[5.0, 30.0], [75.0, 30.0]])
-    assert np.abs(g.apply_homography(p["H_left"], side) - g.apply_homography(p["H_right"], side)).max() > 1.0
-    flat = g.two_plane_pair(img, fold_deg=0.0, baseline=0.2)
+    assert np.abs(geometry.apply_homography(p["H_left"], side) - geometry.apply_homography(p["H_right"], side)).max() > 1.0
+    flat = geometry.two_plane_pair(img, fold_deg=0.0, baseline=0.2)
     np.testing.assert_allclose(flat["H_left"], flat["H_right"], atol=1e-12)
 
 
@@ -505,11 +505,11 @@ def test_two_plane_pair_is_a_non_planar_scene():
     ("homography", {"cross-ratio"}),
 ])
 def test_invariant_changes_reproduce_the_lecture_table(model, kept):
-    M = g.random_transformation(model, seed=2, center=(100, 100), scale_px=150, strength=0.4)
-    change = g.invariant_changes(M, seed=0)
-    assert set(change) == set(g.INVARIANTS)
+    M = geometry.random_transformation(model, seed=2, center=(100, 100), scale_px=150, strength=0.4)
+    change = geometry.invariant_changes(M, seed=0)
+    assert set(change) == set(geometry.INVARIANTS)
     assert {k for k, v in change.items() if v < 1e-9} == kept
-    assert all(change[k] > 1e-3 for k in g.INVARIANTS if k not in kept)
+    assert all(change[k] > 1e-3 for k in geometry.INVARIANTS if k not in kept)
 
 
 def test_summarize_homography_results():
@@ -517,20 +517,20 @@ def test_summarize_homography_results():
             {"method": "a", "success": False, "error_px": math.inf, "precision": 0.0, "recall": 0.0, "time_s": 0.03},
             {"method": "a", "success": True, "error_px": 3.0, "precision": 0.5, "recall": 1.0, "time_s": 0.02},
             {"method": "b", "success": False, "error_px": 9.0, "precision": 0.2, "recall": 0.2, "time_s": 0.5}]
-    a, b = g.summarize_homography_results(rows)
+    a, b = eval.summarize_homography_results(rows)
     assert (a["method"], a["n_pairs"], b["n_pairs"]) == ("a", 3, 1)
     assert a["success_rate"] == pytest.approx(2 / 3) and a["median_error_px"] == 3.0
     assert a["mean_error_success_px"] == 2.0 and a["precision"] == pytest.approx(0.5)
     assert a["recall"] == pytest.approx(0.5) and a["time_ms"] == pytest.approx(20.0)
     assert math.isnan(b["mean_error_success_px"])
     with pytest.raises(ValueError, match="rows must not be empty"):
-        g.summarize_homography_results([])
+        eval.summarize_homography_results([])
 
 
 def test_epipolar_distance_closed_form():
     # pure horizontal translation: F = [e]x with e = (1, 0, 0), epipolar lines are rows y = const
     F = np.array([[0.0, 0, 0], [0, 0, -1], [0, 1, 0]])
-    np.testing.assert_allclose(g.epipolar_distance(F, [[10, 5], [3, 7]], [[40, 5], [1, 9]]), [0.0, 2.0])
+    np.testing.assert_allclose(geometry.epipolar_distance(F, [[10, 5], [3, 7]], [[40, 5], [1, 9]]), [0.0, 2.0])
 
 
 # ----------------------------------------------------------------------------- evaluation
@@ -538,48 +538,48 @@ def test_epipolar_distance_closed_form():
 def _pair(seed=0, n=100, outliers=0.5):
     M, src, dst, truth = _scene("homography", n=n, noise=0.3, outliers=outliers, seed=seed)
     grid = np.random.default_rng(seed).uniform(0, 640, (8, 2))
-    verified = np.column_stack([g.apply_homography(M, grid), grid])
+    verified = np.column_stack([geometry.apply_homography(M, grid), grid])
     return {"name": f"p{seed}", "matches": np.column_stack([dst, src]), "H_BtoA": M,
             "verified": verified, "labels": truth.astype(int)}, truth
 
 
 def test_homography_pair_metrics_closed_form():
     pair, truth = _pair()
-    met = g.homography_pair_metrics(pair["H_BtoA"], truth, pair["matches"], pair["H_BtoA"], pair["verified"])
+    met = eval.homography_pair_metrics(pair["H_BtoA"], truth, pair["matches"], pair["H_BtoA"], pair["verified"])
     assert met["found"] and met["success"] and met["error_px"] < 1e-9
     assert met["precision"] == met["recall"] == 1.0 and met["n_inliers"] == met["n_gt_inliers"] == truth.sum()
     half = truth.copy()
     half[np.flatnonzero(truth)[: truth.sum() // 2]] = False
     half[np.flatnonzero(~truth)[:10]] = True
-    met = g.homography_pair_metrics(pair["H_BtoA"], half, pair["matches"], pair["H_BtoA"], pair["verified"])
+    met = eval.homography_pair_metrics(pair["H_BtoA"], half, pair["matches"], pair["H_BtoA"], pair["verified"])
     kept = truth.sum() - truth.sum() // 2
     assert met["precision"] == pytest.approx(kept / (kept + 10))
     assert met["recall"] == pytest.approx(kept / truth.sum())
     shifted = np.array([[1.0, 0, 6], [0, 1, 8], [0, 0, 1]]) @ pair["H_BtoA"]  # 10 px off everywhere
-    met = g.homography_pair_metrics(shifted, truth, pair["matches"], pair["H_BtoA"], pair["verified"])
+    met = eval.homography_pair_metrics(shifted, truth, pair["matches"], pair["H_BtoA"], pair["verified"])
     assert met["error_px"] == pytest.approx(10.0) and not met["success"]
-    met = g.homography_pair_metrics(None, np.zeros(len(truth), bool), pair["matches"], pair["H_BtoA"],
+    met = eval.homography_pair_metrics(None, np.zeros(len(truth), bool), pair["matches"], pair["H_BtoA"],
                                     pair["verified"])
     assert not met["found"] and met["error_px"] == math.inf and met["precision"] == 0.0
 
 
 def test_labelled_pair_metrics():
     pair, truth = _pair(seed=1)
-    met = g.labelled_pair_metrics(pair["H_BtoA"], truth, pair["labels"], pair["matches"])
+    met = eval.labelled_pair_metrics(pair["H_BtoA"], truth, pair["labels"], pair["matches"])
     assert met["success"] and met["precision"] == 1.0 and met["recall"] == 1.0 and met["error_px"] < 1.5
-    met = g.labelled_pair_metrics(None, np.zeros_like(truth), pair["labels"], pair["matches"])
+    met = eval.labelled_pair_metrics(None, np.zeros_like(truth), pair["labels"], pair["matches"])
     assert not met["success"] and met["error_px"] == math.inf
     with pytest.raises(ValueError, match="inlier_mask must have shape"):
-        g.labelled_pair_metrics(None, truth[:-1], pair["labels"], pair["matches"])
+        eval.labelled_pair_metrics(None, truth[:-1], pair["labels"], pair["matches"])
 
 
 def test_evaluate_homography_estimators():
     pairs = [_pair(seed=s)[0] for s in range(3)]
     labelled = dict(pairs[0])
     del labelled["H_BtoA"], labelled["verified"]
-    rows = g.evaluate_homography_estimators(
+    rows = eval.evaluate_homography_estimators(
         pairs + [labelled],
-        {"ours": lambda s, d: g.ransac_homography(s, d, seed=0),
+        {"ours": lambda s, d: geometry.ransac_homography(s, d, seed=0),
          "nothing": lambda s, d: (None, np.zeros(len(s), bool))}, progress=False)
     assert len(rows) == 8 and {r["method"] for r in rows} == {"ours", "nothing"}
     ours = [r for r in rows if r["method"] == "ours"]
@@ -587,7 +587,7 @@ def test_evaluate_homography_estimators():
     assert "n_labelled" in ours[-1] and "n_gt_inliers" in ours[0]
     assert not any(r["found"] for r in rows if r["method"] == "nothing")
     with pytest.raises(ValueError, match="estimators must be a non-empty dict"):
-        g.evaluate_homography_estimators(pairs, {})
+        eval.evaluate_homography_estimators(pairs, {})
 
 
 # ----------------------------------------------------------------------------- chapter 5 figures and widgets
@@ -596,10 +596,11 @@ def test_ransac_figures_and_step_slider():
     import matplotlib
 
     matplotlib.use("Agg")
-    from imsearch import viz, widgets
+    from imsearch import viz
+    from imsearch import widgets
 
     M, src, dst, truth = _scene("homography", n=60, noise=0.3, outliers=0.5, seed=20)
-    H, mask, steps = g.ransac_trace(src, dst, seed=0)
+    H, mask, steps = geometry.ransac_trace(src, dst, seed=0)
     img = np.zeros((480, 640, 3), np.uint8)
     fig = viz.plot_ransac_progress(steps, len(src))
     best_line = [l for l in fig.axes[0].lines if l.get_label() == "best so far"][0]
@@ -611,13 +612,13 @@ def test_ransac_figures_and_step_slider():
     assert f"iteration {step['iteration']}/{len(steps)}" in fig.axes[0].get_title()
     w = widgets.ransac_step_slider(img, src, dst, steps, value=1)
     assert w.children[0].max == max(2, len(steps))
-    fits = {m: g.fit_model(src[truth], dst[truth], m) for m in ("similarity", "homography")}
+    fits = {m: geometry.fit_model(src[truth], dst[truth], m) for m in ("similarity", "homography")}
     fig = viz.plot_transform_fits(src[truth], dst[truth], fits)
     assert "homography: RMS error 0." in fig.axes[1].get_title()
     fig = viz.plot_score_matrix(np.array([[5.0, 1], [0, 7]]), ["a", "b"], title="inliers")
     assert [t.get_text() for t in fig.axes[0].texts] == ["5", "1", "0", "7"]
     x1, x2 = _two_views()
-    F, _ = g.fit_fundamental(x1, x2)
+    F, _ = geometry.fit_fundamental(x1, x2)
     fig = viz.plot_epipolar_lines(img, img, x1, x2, F, n_lines=5)
     assert len(fig.axes[1].lines) == 10  # a line and a point per match
     with pytest.raises(ValueError, match="steps must not be empty"):

@@ -1,8 +1,9 @@
-"""imsearch.gist: the Gabor bank, the prefilter, the grid pooling and the GIST descriptor."""
+"""imsearch.descriptors.spatial_envelope: the Gabor bank, the prefilter, the grid pooling and the GIST descriptor."""
 import numpy as np
 import pytest
 
-from imsearch import edits, gist
+from imsearch import edits
+from imsearch.descriptors import spatial_envelope as gist
 
 
 def _photo(size=None):

@@ -1,9 +1,9 @@
-"""imsearch.global_benchmark: describing, caching and scoring the chapter-6 methods."""
+"""imsearch.eval.global_methods: describing, caching and scoring the chapter-6 methods."""
 import numpy as np
 import pytest
 
-from imsearch import global_benchmark as gb
-from imsearch import globaldesc
+from imsearch.eval import global_methods as gb
+from imsearch import descriptors
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_describe_every_method(method, dim):
     if method.endswith("_hist"):
         np.testing.assert_allclose(d.sum(axis=1), 1.0, rtol=1e-6)
     if method == "pixels":
-        np.testing.assert_allclose(d[0], globaldesc.pixel_descriptor(imgs[0]), rtol=1e-6)
+        np.testing.assert_allclose(d[0], descriptors.pixel_descriptor(imgs[0]), rtol=1e-6)
 
 
 def test_palette_signatures_round_trip_and_emd_similarity():
@@ -41,13 +41,13 @@ def test_palette_signatures_round_trip_and_emd_similarity():
     sigs = gb.unpack_signatures(d)
     for (colors, weights), img in zip(sigs, imgs):
         assert weights.sum() == pytest.approx(1.0, rel=1e-6)
-        ref = globaldesc.color_signature(img, gb.PALETTE_COLORS, max_samples=gb.PALETTE_SAMPLES, seed=0,
+        ref = descriptors.color_signature(img, gb.PALETTE_COLORS, max_samples=gb.PALETTE_SAMPLES, seed=0,
                                          n_iter=gb.PALETTE_ITERATIONS)
         np.testing.assert_allclose(colors, ref[0], rtol=1e-5, atol=1e-4)   # stored as float32
     s = gb.similarity(d[:2], d, "palette_emd")
     assert s.shape == (2, 4)
     np.testing.assert_allclose(np.diag(s[:, :2]), 0.0, atol=1e-4)
-    assert s[0, 1] == pytest.approx(-globaldesc.emd(*sigs[0], *sigs[1]), rel=1e-4)
+    assert s[0, 1] == pytest.approx(-descriptors.emd(*sigs[0], *sigs[1]), rel=1e-4)
     with pytest.raises(ValueError, match="4·k columns"):
         gb.unpack_signatures(np.ones((2, 6), np.float32))
 
@@ -55,7 +55,7 @@ def test_palette_signatures_round_trip_and_emd_similarity():
 def test_similarity_uses_the_method_metric():
     imgs = _images(3)
     d = gb.describe(imgs, "rgb_hist", progress=False)
-    np.testing.assert_allclose(gb.similarity(d, d, "rgb_hist"), -globaldesc.chi2(d[:, None], d[None]), atol=1e-12)
+    np.testing.assert_allclose(gb.similarity(d, d, "rgb_hist"), -descriptors.chi2(d[:, None], d[None]), atol=1e-12)
     d = gb.describe(imgs, "pixels", progress=False)
     expected = -((d[:, None].astype(float) - d[None]) ** 2).sum(-1)
     np.testing.assert_allclose(gb.similarity(d, d, "pixels"), expected, atol=1e-9)

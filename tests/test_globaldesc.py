@@ -1,11 +1,11 @@
-"""imsearch.globaldesc: pixel thumbnails, colour histograms and histogram distances."""
+"""imsearch.descriptors: pixel thumbnails, colour histograms and histogram distances."""
 import matplotlib
 
 matplotlib.use("Agg")
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pytest
 
-from imsearch import globaldesc as gd  # noqa: E402
+from imsearch import descriptors
 
 
 def _random(shape=(24, 32, 3), seed=0):
@@ -25,23 +25,23 @@ def _naive_histogram(img, bins):
 
 def test_pixel_descriptor_at_full_size_is_the_flattened_image():
     img = _random((16, 16, 3))
-    d = gd.pixel_descriptor(img, size=(16, 16))
+    d = descriptors.pixel_descriptor(img, size=(16, 16))
     assert d.dtype == np.float32 and d.shape == (768,)
     np.testing.assert_allclose(d, img.ravel() / 255.0, atol=1e-7)
 
 
 def test_pixel_descriptor_halving_averages_2x2_blocks():
     img = _random((32, 48, 3))
-    d = gd.pixel_descriptor(img, size=(16, 24))
+    d = descriptors.pixel_descriptor(img, size=(16, 24))
     blocks = img.astype(float).reshape(16, 2, 24, 2, 3).mean(axis=(1, 3)) / 255.0
     np.testing.assert_allclose(d, blocks.ravel(), atol=1e-6)
 
 
 def test_pixel_descriptor_grayscale_and_l2_is_d_times_mse():
-    from imsearch.metrics import mse
+    from imsearch.eval import mse
 
     a, b = _random((8, 8), 1), _random((8, 8), 2)
-    da, db = gd.pixel_descriptor(a, size=(8, 8)), gd.pixel_descriptor(b, size=(8, 8))
+    da, db = descriptors.pixel_descriptor(a, size=(8, 8)), descriptors.pixel_descriptor(b, size=(8, 8))
     assert da.shape == (64,)
     assert np.sum((da.astype(float) - db) ** 2) == pytest.approx(64 * mse(a / 255.0, b / 255.0), rel=1e-5)
 
@@ -49,19 +49,19 @@ def test_pixel_descriptor_grayscale_and_l2_is_d_times_mse():
 def test_pixel_descriptor_is_not_invariant_to_shuffling_or_flipping():
     img = _random((16, 16, 3))
     shuffled = img.reshape(-1, 3)[np.random.default_rng(0).permutation(256)].reshape(img.shape)
-    assert not np.allclose(gd.pixel_descriptor(img), gd.pixel_descriptor(shuffled))
-    assert not np.allclose(gd.pixel_descriptor(img), gd.pixel_descriptor(img[:, ::-1]))
+    assert not np.allclose(descriptors.pixel_descriptor(img), descriptors.pixel_descriptor(shuffled))
+    assert not np.allclose(descriptors.pixel_descriptor(img), descriptors.pixel_descriptor(img[:, ::-1]))
 
 
 def test_pixel_descriptor_bad_inputs():
     with pytest.raises(ValueError, match="image must have shape"):
-        gd.pixel_descriptor(np.zeros(5, np.uint8))
+        descriptors.pixel_descriptor(np.zeros(5, np.uint8))
     with pytest.raises(TypeError, match="size must be a pair"):
-        gd.pixel_descriptor(_random(), size=16)
+        descriptors.pixel_descriptor(_random(), size=16)
     with pytest.raises(ValueError, match=r"size\[1\] must be >= 1"):
-        gd.pixel_descriptor(_random(), size=(16, 0))
+        descriptors.pixel_descriptor(_random(), size=(16, 0))
     with pytest.raises(ValueError, match="finite"):
-        gd.pixel_descriptor(np.full((4, 4), np.nan))
+        descriptors.pixel_descriptor(np.full((4, 4), np.nan))
 
 
 # ----------------------------------------------------------------------------- colour histogram
@@ -69,7 +69,7 @@ def test_pixel_descriptor_bad_inputs():
 def test_color_histogram_matches_the_naive_definition():
     img = _random((12, 10, 3), seed=3)
     for bins in [(8, 8, 8), (5, 3, 7), (1, 1, 1), (256, 1, 2)]:
-        np.testing.assert_allclose(gd.color_histogram(img, bins), _naive_histogram(img, bins), atol=1e-15)
+        np.testing.assert_allclose(descriptors.color_histogram(img, bins), _naive_histogram(img, bins), atol=1e-15)
 
 
 def test_color_histogram_matches_numpy_histogramdd():
@@ -77,60 +77,60 @@ def test_color_histogram_matches_numpy_histogramdd():
     bins = (4, 6, 5)
     edges = [np.arange(n + 1) * 256 / n for n in bins]
     ref, _ = np.histogramdd(img.reshape(-1, 3).astype(float), bins=edges)
-    np.testing.assert_allclose(gd.color_histogram(img, bins), ref.ravel() / ref.sum(), atol=1e-15)
+    np.testing.assert_allclose(descriptors.color_histogram(img, bins), ref.ravel() / ref.sum(), atol=1e-15)
 
 
 def test_color_histogram_closed_form_two_colours():
     img = np.zeros((4, 4, 3), np.uint8)
     img[:, :2] = (255, 0, 0)  # red -> bin (1, 0, 0) = 4 with 2 bins per channel
     img[:, 2:] = (0, 0, 255)  # blue -> bin (0, 0, 1) = 1
-    np.testing.assert_array_equal(gd.color_histogram(img, 2), [0, 0.5, 0, 0, 0.5, 0, 0, 0])
+    np.testing.assert_array_equal(descriptors.color_histogram(img, 2), [0, 0.5, 0, 0, 0.5, 0, 0, 0])
     flat = np.full((3, 3, 3), (100, 150, 200), np.uint8)  # bins (1, 2, 3) of 4 -> 1·16 + 2·4 + 3
-    h = gd.color_histogram(flat, 4)
+    h = descriptors.color_histogram(flat, 4)
     assert h[27] == 1.0 and h.sum() == 1.0
 
 
 def test_color_histogram_sums_to_one_and_is_invariant_to_pixel_permutation():
     img = _random((20, 25, 3), seed=5)
-    h = gd.color_histogram(img)
+    h = descriptors.color_histogram(img)
     assert h.shape == (512,) and h.dtype == np.float64
     assert h.sum() == pytest.approx(1.0)
     perm = np.random.default_rng(1).permutation(500)
     shuffled = img.reshape(-1, 3)[perm].reshape(img.shape)
-    np.testing.assert_array_equal(gd.color_histogram(shuffled), h)
-    np.testing.assert_array_equal(gd.color_histogram(img[::-1, ::-1]), h)
-    np.testing.assert_array_equal(gd.color_histogram(np.rot90(img)), h)
+    np.testing.assert_array_equal(descriptors.color_histogram(shuffled), h)
+    np.testing.assert_array_equal(descriptors.color_histogram(img[::-1, ::-1]), h)
+    np.testing.assert_array_equal(descriptors.color_histogram(np.rot90(img)), h)
 
 
 def test_color_histogram_grayscale_and_float():
     gray = _random((10, 10), seed=6)
-    np.testing.assert_allclose(gd.color_histogram(gray, 16), np.bincount(gray.ravel() // 16, minlength=16) / 100)
+    np.testing.assert_allclose(descriptors.color_histogram(gray, 16), np.bincount(gray.ravel() // 16, minlength=16) / 100)
     img = _random(seed=7)
-    np.testing.assert_array_equal(gd.color_histogram(img / 255.0), gd.color_histogram(img))
+    np.testing.assert_array_equal(descriptors.color_histogram(img / 255.0), descriptors.color_histogram(img))
 
 
 def test_color_histogram_bad_inputs():
     img = _random()
     with pytest.raises(ValueError, match="space must be one of 'rgb', 'hsv', 'lab'"):
-        gd.color_histogram(img, space="cmyk")
+        descriptors.color_histogram(img, space="cmyk")
     with pytest.raises(ValueError, match=r"image must have shape \(H, W, 3\) for space 'hsv'"):
-        gd.color_histogram(img[..., 0], space="hsv")
+        descriptors.color_histogram(img[..., 0], space="hsv")
     with pytest.raises(ValueError, match="bins must have 3 entries"):
-        gd.color_histogram(img, (8, 8))
+        descriptors.color_histogram(img, (8, 8))
     with pytest.raises(ValueError, match="bins must have 1 entries"):
-        gd.color_histogram(img[..., 0], (8, 8, 8))
+        descriptors.color_histogram(img[..., 0], (8, 8, 8))
     with pytest.raises(ValueError, match=r"bins\[0\] must be >= 1"):
-        gd.color_histogram(img, 0)
+        descriptors.color_histogram(img, 0)
     with pytest.raises(ValueError, match=r"bins\[2\] must be <= 256"):
-        gd.color_histogram(img, (8, 8, 300))
+        descriptors.color_histogram(img, (8, 8, 300))
     with pytest.raises(TypeError, match="bins must be an int or a tuple"):
-        gd.color_histogram(img, True)
+        descriptors.color_histogram(img, True)
     with pytest.raises(TypeError, match=r"bins\[0\] must be an integer"):
-        gd.color_histogram(img, (8.0, 8, 8))
+        descriptors.color_histogram(img, (8.0, 8, 8))
     with pytest.raises(TypeError, match="image must be uint8 or float"):
-        gd.color_histogram(img.astype(np.int16))
+        descriptors.color_histogram(img.astype(np.int16))
     with pytest.raises(ValueError, match="image must not be empty"):
-        gd.color_histogram(np.zeros((0, 3, 3), np.uint8))
+        descriptors.color_histogram(np.zeros((0, 3, 3), np.uint8))
 
 
 # ----------------------------------------------------------------------------- distances
@@ -147,42 +147,42 @@ def test_distances_match_naive_loops():
     for i in range(3):
         for j in range(4):
             x, y = a[i], b[j]
-            assert gd.l1(x, y) == pytest.approx(sum(abs(p - q) for p, q in zip(x, y)))
+            assert descriptors.l1(x, y) == pytest.approx(sum(abs(p - q) for p, q in zip(x, y)))
             chi = 0.5 * sum((p - q) ** 2 / (p + q) for p, q in zip(x, y) if p + q > 0)
-            assert gd.chi2(x, y) == pytest.approx(chi)
-            assert gd.intersection(x, y) == pytest.approx(sum(min(p, q) for p, q in zip(x, y)) / sum(y))
+            assert descriptors.chi2(x, y) == pytest.approx(chi)
+            assert descriptors.intersection(x, y) == pytest.approx(sum(min(p, q) for p, q in zip(x, y)) / sum(y))
     # broadcasting over the leading axes
-    np.testing.assert_allclose(gd.chi2(a[:, None], b[None]),
-                               [[gd.chi2(x, y) for y in b] for x in a])
-    assert gd.l1(a[0], b).shape == (4,)
+    np.testing.assert_allclose(descriptors.chi2(a[:, None], b[None]),
+                               [[descriptors.chi2(x, y) for y in b] for x in a])
+    assert descriptors.l1(a[0], b).shape == (4,)
 
 
 def test_distances_match_opencv_compare_hist():
     import cv2
 
     a, b = _hists(1, 64, 2)[0].astype(np.float32), _hists(1, 64, 3)[0].astype(np.float32)
-    assert gd.intersection(a, b) * b.sum() == pytest.approx(cv2.compareHist(a, b, cv2.HISTCMP_INTERSECT), rel=1e-5)
+    assert descriptors.intersection(a, b) * b.sum() == pytest.approx(cv2.compareHist(a, b, cv2.HISTCMP_INTERSECT), rel=1e-5)
     # OpenCV's "alternative chi-square" is 2 Σ (a-b)²/(a+b) = 4 × ours
-    assert 4 * gd.chi2(a, b) == pytest.approx(cv2.compareHist(a, b, cv2.HISTCMP_CHISQR_ALT), rel=1e-5)
+    assert 4 * descriptors.chi2(a, b) == pytest.approx(cv2.compareHist(a, b, cv2.HISTCMP_CHISQR_ALT), rel=1e-5)
 
 
 def test_distance_closed_forms_and_identities():
     a = np.array([1.0, 0, 0, 0])
     b = np.array([0.5, 0.5, 0, 0])
-    assert gd.l1(a, b) == 1.0 and gd.intersection(a, b) == 0.5
-    assert gd.chi2(a, b) == pytest.approx(0.5 * (0.25 / 1.5 + 0.25 / 0.5))
+    assert descriptors.l1(a, b) == 1.0 and descriptors.intersection(a, b) == 0.5
+    assert descriptors.chi2(a, b) == pytest.approx(0.5 * (0.25 / 1.5 + 0.25 / 0.5))
     disjoint = np.array([0, 0, 1.0, 0])
-    assert gd.l1(a, disjoint) == 2.0 and gd.chi2(a, disjoint) == 1.0 and gd.intersection(a, disjoint) == 0.0
+    assert descriptors.l1(a, disjoint) == 2.0 and descriptors.chi2(a, disjoint) == 1.0 and descriptors.intersection(a, disjoint) == 0.0
     h = _hists(5, 30, 4)
-    np.testing.assert_allclose(gd.l1(h, h), 0)
-    np.testing.assert_allclose(gd.chi2(h, h), 0)
-    np.testing.assert_allclose(gd.intersection(h, h), 1)
+    np.testing.assert_allclose(descriptors.l1(h, h), 0)
+    np.testing.assert_allclose(descriptors.chi2(h, h), 0)
+    np.testing.assert_allclose(descriptors.intersection(h, h), 1)
     g = _hists(5, 30, 5)
-    np.testing.assert_allclose(gd.l1(h, g), gd.l1(g, h))
-    np.testing.assert_allclose(gd.chi2(h, g), gd.chi2(g, h))
-    np.testing.assert_allclose(gd.intersection(h, g), 1 - gd.l1(h, g) / 2)  # normalised histograms
+    np.testing.assert_allclose(descriptors.l1(h, g), descriptors.l1(g, h))
+    np.testing.assert_allclose(descriptors.chi2(h, g), descriptors.chi2(g, h))
+    np.testing.assert_allclose(descriptors.intersection(h, g), 1 - descriptors.l1(h, g) / 2)  # normalised histograms
     # un-normalised counts: normalised by the model (second argument)
-    assert gd.intersection([2, 1, 0], [1, 1, 2]) == 0.5
+    assert descriptors.intersection([2, 1, 0], [1, 1, 2]) == 0.5
 
 
 def test_histogram_distances_of_real_images_rank_the_flip_first():
@@ -191,31 +191,31 @@ def test_histogram_distances_of_real_images_rank_the_flip_first():
     from imsearch import edits
 
     cat = skimage.data.chelsea()[::4, ::4]
-    h = gd.color_histogram(cat)
-    others = [gd.color_histogram(skimage.data.astronaut()[::4, ::4]),
-              gd.color_histogram(edits.flip(cat)), gd.color_histogram(skimage.data.coffee()[::4, ::4])]
-    assert int(np.argmin([gd.chi2(h, o) for o in others])) == 1
-    assert int(np.argmax([gd.intersection(h, o) for o in others])) == 1
+    h = descriptors.color_histogram(cat)
+    others = [descriptors.color_histogram(skimage.data.astronaut()[::4, ::4]),
+              descriptors.color_histogram(edits.flip(cat)), descriptors.color_histogram(skimage.data.coffee()[::4, ::4])]
+    assert int(np.argmin([descriptors.chi2(h, o) for o in others])) == 1
+    assert int(np.argmax([descriptors.intersection(h, o) for o in others])) == 1
 
 
 def test_distance_bad_inputs():
     h = np.ones(4) / 4
     with pytest.raises(ValueError, match="same length along the last axis"):
-        gd.l1(h, np.ones(5))
+        descriptors.l1(h, np.ones(5))
     with pytest.raises(ValueError, match="must broadcast"):
-        gd.chi2(np.ones((2, 4)), np.ones((3, 4)))
+        descriptors.chi2(np.ones((2, 4)), np.ones((3, 4)))
     with pytest.raises(ValueError, match="a must be >= 0"):
-        gd.chi2(-h, h)
+        descriptors.chi2(-h, h)
     with pytest.raises(ValueError, match="b must be >= 0"):
-        gd.intersection(h, -h)
+        descriptors.intersection(h, -h)
     with pytest.raises(ValueError, match="b must have a positive sum"):
-        gd.intersection(h, np.zeros(4))
+        descriptors.intersection(h, np.zeros(4))
     with pytest.raises(ValueError, match="finite"):
-        gd.l1(np.array([np.nan, 0, 0, 1]), h)
+        descriptors.l1(np.array([np.nan, 0, 0, 1]), h)
     with pytest.raises(ValueError, match="must not be empty"):
-        gd.l1(np.zeros(0), np.zeros(0))
+        descriptors.l1(np.zeros(0), np.zeros(0))
     with pytest.raises(TypeError, match="a must be an array"):
-        gd.l1("abc", h)
+        descriptors.l1("abc", h)
 
 
 # ----------------------------------------------------------------------------- figures
@@ -225,7 +225,7 @@ def test_plot_color_histogram_paints_bars_with_bin_colours():
 
     img = np.zeros((4, 4, 3), np.uint8)
     img[:, :2] = (255, 0, 0)
-    fig = viz.plot_color_histogram(gd.color_histogram(img, 2), 2, title="two colours")
+    fig = viz.plot_color_histogram(descriptors.color_histogram(img, 2), 2, title="two colours")
     ax = fig.axes[0]
     assert ax.get_title() == "two colours" and ax.get_ylabel() == "fraction of pixels" and ax.get_xlabel()
     bars = ax.patches
@@ -252,10 +252,10 @@ def test_text_image_renders_dark_text_on_white():
 
 def _naive_space_histogram(img, bins, space):
     """From the definition: convert every pixel, bin each coordinate over its range, count."""
-    from imsearch import color
+    from imsearch.signal import color
 
     x = (color.rgb_to_hsv(img) if space == "hsv" else color.rgb_to_lab(img)).reshape(-1, 3)
-    ranges = [(0, 1)] * 3 if space == "hsv" else gd.LAB_RANGES
+    ranges = [(0, 1)] * 3 if space == "hsv" else descriptors.LAB_RANGES
     h = np.zeros(bins)
     for p in x:
         idx = tuple(min(max(int(np.floor((v - lo) / (hi - lo) * n)), 0), n - 1) for v, n, (lo, hi) in zip(p, bins, ranges))
@@ -266,7 +266,7 @@ def _naive_space_histogram(img, bins, space):
 @pytest.mark.parametrize("space, bins", [("hsv", (16, 8, 4)), ("hsv", (3, 2, 5)), ("lab", (8, 8, 8)), ("lab", (4, 6, 5))])
 def test_hsv_and_lab_histograms_match_the_definition(space, bins):
     img = _random((9, 11, 3), seed=8)
-    np.testing.assert_allclose(gd.color_histogram(img, bins, space), _naive_space_histogram(img, bins, space),
+    np.testing.assert_allclose(descriptors.color_histogram(img, bins, space), _naive_space_histogram(img, bins, space),
                                atol=1e-15)
 
 
@@ -275,85 +275,85 @@ def test_lab_histogram_agrees_with_scikit_image():
 
     img = _random((20, 20, 3), seed=9)
     lab = skimage.color.rgb2lab(img).reshape(-1, 3)
-    edges = [np.linspace(lo, hi, 9) for lo, hi in gd.LAB_RANGES]
+    edges = [np.linspace(lo, hi, 9) for lo, hi in descriptors.LAB_RANGES]
     ref, _ = np.histogramdd(lab, bins=edges)
-    np.testing.assert_allclose(gd.color_histogram(img, 8, "lab"), ref.ravel() / 400, atol=1e-15)
+    np.testing.assert_allclose(descriptors.color_histogram(img, 8, "lab"), ref.ravel() / 400, atol=1e-15)
 
 
 def test_hsv_and_lab_histogram_closed_forms():
     red = np.full((2, 2, 3), (255, 0, 0), np.uint8)          # H = 0, S = 1, V = 1
-    assert gd.color_histogram(red, (6, 4, 4), "hsv")[(0 * 4 + 3) * 4 + 3] == 1.0
+    assert descriptors.color_histogram(red, (6, 4, 4), "hsv")[(0 * 4 + 3) * 4 + 3] == 1.0
     gray = np.full((2, 2, 3), 128, np.uint8)                 # H = 0, S = 0, V = 0.502
-    assert gd.color_histogram(gray, (6, 4, 4), "hsv")[(0 * 4 + 0) * 4 + 2] == 1.0
+    assert descriptors.color_histogram(gray, (6, 4, 4), "hsv")[(0 * 4 + 0) * 4 + 2] == 1.0
     white = np.full((2, 2, 3), 255, np.uint8)                # L = 100, a = b = 0
     i_a, i_b = int(87 / 186 * 8), int(108 / 203 * 8)
-    assert gd.color_histogram(white, 8, "lab")[(7 * 8 + i_a) * 8 + i_b] == pytest.approx(1.0)
+    assert descriptors.color_histogram(white, 8, "lab")[(7 * 8 + i_a) * 8 + i_b] == pytest.approx(1.0)
     # the gamut's extreme colours stay inside the ranges
     for rgb in [(255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 0), (0, 0, 0)]:
-        h = gd.color_histogram(np.full((1, 1, 3), rgb, np.uint8), 8, "lab")
+        h = descriptors.color_histogram(np.full((1, 1, 3), rgb, np.uint8), 8, "lab")
         assert h.sum() == 1.0
 
 
 def test_hsv_histogram_ignores_layout_but_sees_a_hue_shift():
     import skimage.data
 
-    from imsearch import color
+    from imsearch.signal import color
 
     img = skimage.data.chelsea()[::4, ::4]
-    h = gd.color_histogram(img, (16, 4, 4), "hsv")
-    np.testing.assert_array_equal(gd.color_histogram(np.ascontiguousarray(img[:, ::-1]), (16, 4, 4), "hsv"), h)
+    h = descriptors.color_histogram(img, (16, 4, 4), "hsv")
+    np.testing.assert_array_equal(descriptors.color_histogram(np.ascontiguousarray(img[:, ::-1]), (16, 4, 4), "hsv"), h)
     hsv = color.rgb_to_hsv(img)
     hsv[..., 0] = (hsv[..., 0] + 0.5) % 1.0                  # every hue to the opposite side of the circle
     shifted = np.round(color.hsv_to_rgb(hsv) * 255).astype(np.uint8)
-    assert gd.l1(gd.color_histogram(shifted, (16, 4, 4), "hsv"), h) > 1.5
+    assert descriptors.l1(descriptors.color_histogram(shifted, (16, 4, 4), "hsv"), h) > 1.5
     # the same edit leaves the V marginal nearly unchanged
-    v = lambda x: gd.color_histogram(x, (16, 4, 4), "hsv").reshape(16, 4, 4).sum(axis=(0, 1))  # noqa: E731
-    assert gd.l1(v(shifted), v(img)) < 0.05
+    v = lambda x: descriptors.color_histogram(x, (16, 4, 4), "hsv").reshape(16, 4, 4).sum(axis=(0, 1))  # noqa: E731
+    assert descriptors.l1(v(shifted), v(img)) < 0.05
 
 
 # ----------------------------------------------------------------------------- soft hue histogram
 
 def test_soft_hue_histogram_closed_forms_and_wrap_around():
-    np.testing.assert_allclose(gd.soft_hue_histogram([0.125, 0.375], [1, 1], 4), [0.5, 0.5, 0, 0])
-    np.testing.assert_allclose(gd.soft_hue_histogram([0.0], [1], 4), [0.5, 0, 0, 0.5])
-    np.testing.assert_allclose(gd.soft_hue_histogram([1.0], [1], 4), [0.5, 0, 0, 0.5])
+    np.testing.assert_allclose(descriptors.soft_hue_histogram([0.125, 0.375], [1, 1], 4), [0.5, 0.5, 0, 0])
+    np.testing.assert_allclose(descriptors.soft_hue_histogram([0.0], [1], 4), [0.5, 0, 0, 0.5])
+    np.testing.assert_allclose(descriptors.soft_hue_histogram([1.0], [1], 4), [0.5, 0, 0, 0.5])
     # two reds on either side of hue 0 share the same two bins
-    np.testing.assert_allclose(gd.soft_hue_histogram([0.99, 0.01], [1, 1], 8), np.eye(8)[[0, 7]].sum(0) / 2)
-    np.testing.assert_allclose(gd.soft_hue_histogram([0.3, 0.6], [0, 2], 5), [0, 0, 0.5, 0.5, 0])
-    np.testing.assert_allclose(gd.soft_hue_histogram([0.42], [1], 1), [1.0])
+    np.testing.assert_allclose(descriptors.soft_hue_histogram([0.99, 0.01], [1, 1], 8), np.eye(8)[[0, 7]].sum(0) / 2)
+    np.testing.assert_allclose(descriptors.soft_hue_histogram([0.3, 0.6], [0, 2], 5), [0, 0, 0.5, 0.5, 0])
+    np.testing.assert_allclose(descriptors.soft_hue_histogram([0.42], [1], 1), [1.0])
 
 
 def test_soft_hue_histogram_is_circular_and_continuous():
     rng = np.random.default_rng(0)
     hue, w = rng.random(500), rng.random(500)
-    h = gd.soft_hue_histogram(hue, w, 12)
+    h = descriptors.soft_hue_histogram(hue, w, 12)
     assert h.sum() == pytest.approx(1.0) and np.all(h >= 0)
     # rotating every hue by one bin rolls the histogram by one bin, exactly (even across 1 -> 0)
-    np.testing.assert_allclose(gd.soft_hue_histogram((hue + 1 / 12) % 1.0, w, 12), np.roll(h, 1), atol=1e-12)
+    np.testing.assert_allclose(descriptors.soft_hue_histogram((hue + 1 / 12) % 1.0, w, 12), np.roll(h, 1), atol=1e-12)
     # a small rotation changes it by little; hard binning jumps
-    small = gd.soft_hue_histogram((hue + 0.002) % 1.0, w, 12)
-    assert gd.l1(small, h) < 0.03
+    small = descriptors.soft_hue_histogram((hue + 0.002) % 1.0, w, 12)
+    assert descriptors.l1(small, h) < 0.03
     hard = lambda x: np.bincount(np.minimum((x * 12).astype(int), 11), weights=w, minlength=12) / w.sum()  # noqa: E731
     one = np.array([0.0829])
-    assert gd.l1(gd.soft_hue_histogram(one + 0.001, [1], 12), gd.soft_hue_histogram(one, [1], 12)) < 0.03
-    assert gd.l1(np.bincount(((one + 0.001) * 12).astype(int), minlength=12),
+    assert descriptors.l1(descriptors.soft_hue_histogram(one + 0.001, [1], 12), descriptors.soft_hue_histogram(one, [1], 12)) < 0.03
+    assert descriptors.l1(np.bincount(((one + 0.001) * 12).astype(int), minlength=12),
                  np.bincount((one * 12).astype(int), minlength=12)) == 2.0
     assert hard(hue).sum() == pytest.approx(1.0)
 
 
 def test_soft_hue_histogram_bad_inputs():
     with pytest.raises(ValueError, match="hue must be <= 1.0"):
-        gd.soft_hue_histogram([1.5], [1], 4)
+        descriptors.soft_hue_histogram([1.5], [1], 4)
     with pytest.raises(ValueError, match="weights must be >= 0"):
-        gd.soft_hue_histogram([0.5], [-1], 4)
+        descriptors.soft_hue_histogram([0.5], [-1], 4)
     with pytest.raises(ValueError, match="positive sum"):
-        gd.soft_hue_histogram([0.5, 0.2], [0, 0], 4)
+        descriptors.soft_hue_histogram([0.5, 0.2], [0, 0], 4)
     with pytest.raises(ValueError, match=r"weights must have shape \(2,\)"):
-        gd.soft_hue_histogram([0.5, 0.2], [1], 4)
+        descriptors.soft_hue_histogram([0.5, 0.2], [1], 4)
     with pytest.raises(ValueError, match="bins must be >= 1"):
-        gd.soft_hue_histogram([0.5], [1], 0)
+        descriptors.soft_hue_histogram([0.5], [1], 0)
     with pytest.raises(ValueError, match="hue must not be empty"):
-        gd.soft_hue_histogram([], [], 4)
+        descriptors.soft_hue_histogram([], [], 4)
 
 
 # ----------------------------------------------------------------------------- EMD
@@ -361,19 +361,19 @@ def test_soft_hue_histogram_bad_inputs():
 def test_emd_1d_closed_forms_and_against_scipy():
     from scipy.stats import wasserstein_distance
 
-    assert gd.emd_1d([1.0, 0, 0], [0, 0, 1.0]) == 2.0
-    assert gd.emd_1d([0.5, 0.5, 0], [0, 0.5, 0.5]) == 1.0
-    assert gd.emd_1d([3.0, 0, 0, 1], [0, 0, 1, 3]) == 8.0
+    assert descriptors.emd_1d([1.0, 0, 0], [0, 0, 1.0]) == 2.0
+    assert descriptors.emd_1d([0.5, 0.5, 0], [0, 0.5, 0.5]) == 1.0
+    assert descriptors.emd_1d([3.0, 0, 0, 1], [0, 0, 1, 3]) == 8.0
     rng = np.random.default_rng(1)
     for _ in range(5):
         a, b = rng.random(15), rng.random(15)
         a, b = a / a.sum(), b / b.sum()
         pos = np.arange(15)
-        assert gd.emd_1d(a, b) == pytest.approx(wasserstein_distance(pos, pos, a, b), rel=1e-9)
+        assert descriptors.emd_1d(a, b) == pytest.approx(wasserstein_distance(pos, pos, a, b), rel=1e-9)
     A, B = _hists(4, 10, 2), _hists(4, 10, 3)
-    np.testing.assert_allclose(gd.emd_1d(A, B), [gd.emd_1d(x, y) for x, y in zip(A, B)])
+    np.testing.assert_allclose(descriptors.emd_1d(A, B), [descriptors.emd_1d(x, y) for x, y in zip(A, B)])
     with pytest.raises(ValueError, match="same total mass"):
-        gd.emd_1d([1.0, 0], [0.5, 0])
+        descriptors.emd_1d([1.0, 0], [0.5, 0])
 
 
 def test_emd_wrapper_equals_the_1d_closed_form_and_scipy():
@@ -383,111 +383,111 @@ def test_emd_wrapper_equals_the_1d_closed_form_and_scipy():
     a, b = rng.random(12), rng.random(12)
     a, b = a / a.sum(), b / b.sum()
     pos = np.arange(12.0)[:, None]
-    assert gd.emd(pos, a, pos, b) == pytest.approx(gd.emd_1d(a, b), rel=1e-4)      # cv2 works in float32
+    assert descriptors.emd(pos, a, pos, b) == pytest.approx(descriptors.emd_1d(a, b), rel=1e-4)      # cv2 works in float32
     # signatures at arbitrary positions, of different sizes
     xa, xb = rng.random(5) * 10, rng.random(7) * 10
     wa, wb = rng.random(5), rng.random(7)
     wa, wb = wa / wa.sum(), wb / wb.sum()
-    assert gd.emd(xa[:, None], wa, xb[:, None], wb) == pytest.approx(wasserstein_distance(xa, xb, wa, wb), rel=1e-4)
+    assert descriptors.emd(xa[:, None], wa, xb[:, None], wb) == pytest.approx(wasserstein_distance(xa, xb, wa, wb), rel=1e-4)
 
 
 def test_emd_by_hand_and_its_properties():
     # half the mass at 0 stays, the other half travels from (0,0) to (3,4): 0.5 · 5
-    assert gd.emd([[0, 0]], [1.0], [[0, 0], [3, 4]], [0.5, 0.5]) == pytest.approx(2.5)
+    assert descriptors.emd([[0, 0]], [1.0], [[0, 0], [3, 4]], [0.5, 0.5]) == pytest.approx(2.5)
     rng = np.random.default_rng(3)
     ca, cb = rng.normal(size=(6, 3)) * 20, rng.normal(size=(4, 3)) * 20
     wa, wb = rng.random(6), rng.random(4)
     wa, wb = wa / wa.sum(), wb / wb.sum()
-    d = gd.emd(ca, wa, cb, wb)
-    assert d == pytest.approx(gd.emd(cb, wb, ca, wa), rel=1e-5)                       # symmetric
-    assert gd.emd(ca, wa, ca, wa) == pytest.approx(0.0, abs=1e-4)
+    d = descriptors.emd(ca, wa, cb, wb)
+    assert d == pytest.approx(descriptors.emd(cb, wb, ca, wa), rel=1e-5)                       # symmetric
+    assert descriptors.emd(ca, wa, ca, wa) == pytest.approx(0.0, abs=1e-4)
     # Rubner et al.: for equal masses the EMD is at least the distance between the centroids
     assert d >= np.linalg.norm(wa @ ca - wb @ cb) - 1e-3
     # unequal masses: the smaller mass moves, the cost is divided by it (Rubner et al.)
-    assert gd.emd([[0.0]], [1.0], [[1.0], [5.0]], [1.0, 1.0]) == pytest.approx(1.0)
-    assert gd.emd([[0.0]], [1.0], [[1.0]], [3.0]) == pytest.approx(1.0)
-    assert gd.emd([[0.0], [4.0]], [2.0, 1.0], [[1.0]], [1.0]) == pytest.approx(1.0)
+    assert descriptors.emd([[0.0]], [1.0], [[1.0], [5.0]], [1.0, 1.0]) == pytest.approx(1.0)
+    assert descriptors.emd([[0.0]], [1.0], [[1.0]], [3.0]) == pytest.approx(1.0)
+    assert descriptors.emd([[0.0], [4.0]], [2.0, 1.0], [[1.0]], [1.0]) == pytest.approx(1.0)
 
 
 def test_emd_distances_match_pairwise_emd():
     img1, img2 = _random((20, 20, 3), 11), _random((20, 20, 3), 12)
-    s1, s2 = gd.color_signature(img1, 4), gd.color_signature(img2, 4)
-    d = gd.emd_distances([s1, s2], [s2, s1, s1])
+    s1, s2 = descriptors.color_signature(img1, 4), descriptors.color_signature(img2, 4)
+    d = descriptors.emd_distances([s1, s2], [s2, s1, s1])
     assert d.shape == (2, 3)
-    assert d[0, 0] == pytest.approx(gd.emd(*s1, *s2))
+    assert d[0, 0] == pytest.approx(descriptors.emd(*s1, *s2))
     assert d[0, 1] == pytest.approx(0.0, abs=1e-4) and d[1, 0] == pytest.approx(0.0, abs=1e-4)
     with pytest.raises(ValueError, match="queries must not be empty"):
-        gd.emd_distances([], [s1])
+        descriptors.emd_distances([], [s1])
 
 
 def test_emd_bad_inputs():
     with pytest.raises(ValueError, match="same dimension"):
-        gd.emd([[0, 0]], [1], [[0, 0, 0]], [1])
+        descriptors.emd([[0, 0]], [1], [[0, 0, 0]], [1])
     with pytest.raises(ValueError, match="weights_a must have a positive sum"):
-        gd.emd([[0.0]], [0.0], [[1.0]], [1.0])
+        descriptors.emd([[0.0]], [0.0], [[1.0]], [1.0])
     with pytest.raises(ValueError, match=r"weights_b must have shape \(2,\)"):
-        gd.emd([[0.0]], [1.0], [[1.0], [2.0]], [1.0])
+        descriptors.emd([[0.0]], [1.0], [[1.0], [2.0]], [1.0])
     with pytest.raises(ValueError, match="weights_a must be >= 0"):
-        gd.emd([[0.0], [1.0]], [2.0, -1.0], [[1.0]], [1.0])
+        descriptors.emd([[0.0], [1.0]], [2.0, -1.0], [[1.0]], [1.0])
     with pytest.raises(ValueError, match="finite"):
-        gd.emd([[np.nan]], [1.0], [[1.0]], [1.0])
+        descriptors.emd([[np.nan]], [1.0], [[1.0]], [1.0])
 
 
 # ----------------------------------------------------------------------------- signatures
 
 def test_color_signature_of_a_two_colour_image():
-    from imsearch import color
+    from imsearch.signal import color
 
     img = np.zeros((10, 10, 3), np.uint8)
     img[:, :3] = (200, 30, 30)          # 30 % red
     img[:, 3:] = (20, 40, 220)          # 70 % blue
-    colors, weights = gd.color_signature(img, 2)
+    colors, weights = descriptors.color_signature(img, 2)
     np.testing.assert_allclose(weights, [0.7, 0.3])
     np.testing.assert_allclose(colors, color.rgb_to_lab(np.array([[20, 40, 220], [200, 30, 30]], np.uint8)),
                                atol=1e-9)
     # more clusters than colours: the empty ones are dropped
-    colors4, weights4 = gd.color_signature(img, 4)
+    colors4, weights4 = descriptors.color_signature(img, 4)
     assert weights4.sum() == pytest.approx(1.0) and len(weights4) <= 4 and np.all(weights4 > 0)
-    assert gd.emd(colors4, weights4, colors, weights) == pytest.approx(0.0, abs=1e-3)
+    assert descriptors.emd(colors4, weights4, colors, weights) == pytest.approx(0.0, abs=1e-3)
 
 
 def test_color_signature_is_deterministic_and_invariant_to_layout():
     import skimage.data
 
     img = skimage.data.chelsea()[::4, ::4]
-    a = gd.color_signature(img, 6, seed=5)
-    b = gd.color_signature(img, 6, seed=5)
+    a = descriptors.color_signature(img, 6, seed=5)
+    b = descriptors.color_signature(img, 6, seed=5)
     np.testing.assert_array_equal(a[0], b[0])
     np.testing.assert_array_equal(a[1], b[1])
-    flipped = gd.color_signature(np.ascontiguousarray(img[::-1, ::-1]), 6, seed=5)
-    other = gd.color_signature(skimage.data.astronaut()[::4, ::4], 6, seed=5)
-    assert gd.emd(*a, *flipped) < 0.2 * gd.emd(*a, *other)          # ΔE units
-    assert gd.color_signature(img, 3, space="rgb")[0].max() <= 255
+    flipped = descriptors.color_signature(np.ascontiguousarray(img[::-1, ::-1]), 6, seed=5)
+    other = descriptors.color_signature(skimage.data.astronaut()[::4, ::4], 6, seed=5)
+    assert descriptors.emd(*a, *flipped) < 0.2 * descriptors.emd(*a, *other)          # ΔE units
+    assert descriptors.color_signature(img, 3, space="rgb")[0].max() <= 255
 
 
 def test_histogram_signature():
     img = _random((12, 12, 3), 14)
-    h = gd.color_histogram(img, 4)
-    colors, weights = gd.histogram_signature(h, 4)
+    h = descriptors.color_histogram(img, 4)
+    colors, weights = descriptors.histogram_signature(h, 4)
     assert len(colors) == np.count_nonzero(h) and weights.sum() == pytest.approx(1.0)
     assert np.all(colors % 32 == 0) and np.all(colors % 64 == 32)   # bin centres 32, 96, 160, 224
-    red = gd.color_histogram(np.full((2, 2, 3), (255, 0, 0), np.uint8), 4)
-    blue = gd.color_histogram(np.full((2, 2, 3), (0, 0, 255), np.uint8), 4)
-    d = gd.emd(*gd.histogram_signature(red, 4), *gd.histogram_signature(blue, 4))
+    red = descriptors.color_histogram(np.full((2, 2, 3), (255, 0, 0), np.uint8), 4)
+    blue = descriptors.color_histogram(np.full((2, 2, 3), (0, 0, 255), np.uint8), 4)
+    d = descriptors.emd(*descriptors.histogram_signature(red, 4), *descriptors.histogram_signature(blue, 4))
     assert d == pytest.approx(192 * np.sqrt(2), rel=1e-5)           # (224,32,32) -> (32,32,224)
     with pytest.raises(ValueError, match="at least one non-empty bin"):
-        gd.histogram_signature(np.zeros(64), 4)
+        descriptors.histogram_signature(np.zeros(64), 4)
     with pytest.raises(ValueError, match=r"hist must have shape \(64,\)"):
-        gd.histogram_signature(np.ones(8), 4)
+        descriptors.histogram_signature(np.ones(8), 4)
 
 
 def test_color_signature_bad_inputs():
     with pytest.raises(ValueError, match=r"image must have shape \(H, W, 3\)"):
-        gd.color_signature(np.zeros((4, 4), np.uint8))
+        descriptors.color_signature(np.zeros((4, 4), np.uint8))
     with pytest.raises(ValueError, match="k must be <= the number of pixels"):
-        gd.color_signature(np.zeros((2, 2, 3), np.uint8), 5)
+        descriptors.color_signature(np.zeros((2, 2, 3), np.uint8), 5)
     with pytest.raises(ValueError, match="space must be one of"):
-        gd.color_signature(_random(), 3, space="xyz")
+        descriptors.color_signature(_random(), 3, space="xyz")
 
 
 def test_plot_signatures_draws_weighted_bars():
@@ -496,7 +496,7 @@ def test_plot_signatures_draws_weighted_bars():
     img = np.zeros((10, 10, 3), np.uint8)
     img[:, :3] = (200, 30, 30)
     img[:, 3:] = (20, 40, 220)
-    sig = gd.color_signature(img, 2)
+    sig = descriptors.color_signature(img, 2)
     fig = viz.plot_signatures([img], [sig], ["two colours"])
     bar_ax = fig.axes[1]
     widths = sorted(p.get_width() for p in bar_ax.patches)
@@ -525,12 +525,12 @@ def _step(shape=(32, 48), column=24, bright_right=True):
 @pytest.mark.parametrize("bins", [4, 8, 12])
 def test_edge_orientation_histogram_of_step_edges_is_a_single_bin(bins):
     # dark left / bright right: the gradient points right (0 degrees) -> all the mass in bin 0
-    np.testing.assert_allclose(gd.edge_orientation_histogram(_step(), bins=bins), np.eye(bins)[0], atol=1e-12)
+    np.testing.assert_allclose(descriptors.edge_orientation_histogram(_step(), bins=bins), np.eye(bins)[0], atol=1e-12)
     # bright left: 180 degrees -> bin bins/2
-    np.testing.assert_allclose(gd.edge_orientation_histogram(_step(bright_right=False), bins=bins),
+    np.testing.assert_allclose(descriptors.edge_orientation_histogram(_step(bright_right=False), bins=bins),
                                np.eye(bins)[bins // 2], atol=1e-12)
     # dark top / bright bottom (rows grow downwards): the gradient points down, 270 degrees
-    np.testing.assert_allclose(gd.edge_orientation_histogram(_step().T.copy(), bins=bins),
+    np.testing.assert_allclose(descriptors.edge_orientation_histogram(_step().T.copy(), bins=bins),
                                np.eye(bins)[3 * bins // 4], atol=1e-12)
 
 
@@ -538,28 +538,28 @@ def test_edge_orientation_histogram_shape_dtype_and_normalisation():
     img = (_smooth_random((40, 50)) * 255).round().astype(np.uint8)
     rgb = np.repeat(img[..., None], 3, axis=2)
     for grid, bins in [(1, 8), (2, 8), (3, 6)]:
-        h = gd.edge_orientation_histogram(rgb, bins=bins, grid=grid)
+        h = descriptors.edge_orientation_histogram(rgb, bins=bins, grid=grid)
         assert h.shape == (grid * grid * bins,) and h.dtype == np.float64
         assert np.all(h >= 0) and h.sum() == pytest.approx(1.0, abs=1e-12)
         # a gray RGB image and its single channel give the same descriptor
-        np.testing.assert_allclose(h, gd.edge_orientation_histogram(img, bins=bins, grid=grid), atol=1e-12)
+        np.testing.assert_allclose(h, descriptors.edge_orientation_histogram(img, bins=bins, grid=grid), atol=1e-12)
 
 
 @pytest.mark.parametrize("bins", [8, 12])
 def test_edge_orientation_histogram_rot90_rolls_by_a_quarter_of_the_bins(bins):
     img = _smooth_random()
-    h = gd.edge_orientation_histogram(img, bins=bins)
+    h = descriptors.edge_orientation_histogram(img, bins=bins)
     assert h.max() < 0.5                        # a real mix of directions, so the roll is a real check
     for k in (1, 2, 3):
-        rotated = gd.edge_orientation_histogram(np.rot90(img, k).copy(), bins=bins)
+        rotated = descriptors.edge_orientation_histogram(np.rot90(img, k).copy(), bins=bins)
         np.testing.assert_allclose(rotated, np.roll(h, k * bins // 4), atol=1e-10)
 
 
 def test_edge_orientation_histogram_mirror_maps_bin_j_to_half_minus_j():
     img = _smooth_random(seed=5)
     bins = 8
-    h = gd.edge_orientation_histogram(img, bins=bins)
-    mirrored = gd.edge_orientation_histogram(img[:, ::-1].copy(), bins=bins)
+    h = descriptors.edge_orientation_histogram(img, bins=bins)
+    mirrored = descriptors.edge_orientation_histogram(img[:, ::-1].copy(), bins=bins)
     j = np.arange(bins)
     np.testing.assert_allclose(mirrored[(bins // 2 - j) % bins], h, atol=1e-10)
 
@@ -567,24 +567,24 @@ def test_edge_orientation_histogram_mirror_maps_bin_j_to_half_minus_j():
 def test_edge_orientation_histogram_is_invariant_to_contrast():
     img = _smooth_random(seed=7)
     for factor in (0.5, 0.25):                  # powers of two scale every float exactly
-        np.testing.assert_allclose(gd.edge_orientation_histogram(img * factor, grid=2),
-                                   gd.edge_orientation_histogram(img, grid=2), atol=1e-12)
+        np.testing.assert_allclose(descriptors.edge_orientation_histogram(img * factor, grid=2),
+                                   descriptors.edge_orientation_histogram(img, grid=2), atol=1e-12)
 
 
 def test_edge_orientation_histogram_of_a_disk_is_nearly_uniform():
     yy, xx = np.mgrid[:96, :96]
     disk = (((yy - 47.5) ** 2 + (xx - 47.5) ** 2) < 30 ** 2).astype(float)
-    h = gd.edge_orientation_histogram(disk, bins=8, sigma_px=1.5)
+    h = descriptors.edge_orientation_histogram(disk, bins=8, sigma_px=1.5)
     np.testing.assert_allclose(h, np.full(8, 1 / 8), atol=0.02)   # a circle's normals point every way equally
 
 
 def test_edge_orientation_histogram_grid_cells_sum_to_the_global_histogram():
     img = _smooth_random((45, 61), seed=11)      # sizes not divisible by the grid
     for grid in (2, 3, 4):
-        h = gd.edge_orientation_histogram(img, bins=8, grid=grid).reshape(grid, grid, 8)
-        np.testing.assert_allclose(h.sum(axis=(0, 1)), gd.edge_orientation_histogram(img, bins=8), atol=1e-12)
+        h = descriptors.edge_orientation_histogram(img, bins=8, grid=grid).reshape(grid, grid, 8)
+        np.testing.assert_allclose(h.sum(axis=(0, 1)), descriptors.edge_orientation_histogram(img, bins=8), atol=1e-12)
     # a step edge in the left half only: the two left cells share the mass, in bin 0
-    h = gd.edge_orientation_histogram(_step((32, 64), column=16), bins=8, grid=2).reshape(2, 2, 8)
+    h = descriptors.edge_orientation_histogram(_step((32, 64), column=16), bins=8, grid=2).reshape(2, 2, 8)
     expected = np.zeros((2, 2, 8))
     expected[0, 0, 0] = expected[1, 0, 0] = 0.5
     np.testing.assert_allclose(h, expected, atol=1e-12)
@@ -612,47 +612,47 @@ def test_edge_orientation_histogram_matches_a_per_pixel_loop():
         expected[cell][j % bins] += (1 - frac) * weight
         expected[cell][(j + 1) % bins] += frac * weight
     expected /= expected.sum()
-    np.testing.assert_allclose(gd.edge_orientation_histogram(img, bins=bins, grid=grid, sigma_px=sigma),
+    np.testing.assert_allclose(descriptors.edge_orientation_histogram(img, bins=bins, grid=grid, sigma_px=sigma),
                                expected.ravel(), atol=1e-12)
 
 
 def test_edge_orientation_histogram_without_edges_is_uniform():
     for grid in (1, 2):
-        np.testing.assert_allclose(gd.edge_orientation_histogram(np.full((16, 16, 3), 77, np.uint8), grid=grid),
+        np.testing.assert_allclose(descriptors.edge_orientation_histogram(np.full((16, 16, 3), 77, np.uint8), grid=grid),
                                    np.full(grid * grid * 8, 1 / (grid * grid * 8)))
     # a bright top row is not "no edge": its gradient (pointing up, 90 degrees) reaches row 1, inside
     border = np.zeros((16, 16))
     border[0] = 1.0
-    np.testing.assert_allclose(gd.edge_orientation_histogram(border, sigma_px=0), np.eye(8)[2], atol=1e-12)
+    np.testing.assert_allclose(descriptors.edge_orientation_histogram(border, sigma_px=0), np.eye(8)[2], atol=1e-12)
 
 
 def test_edge_orientation_histogram_bad_inputs():
     img = _smooth_random((16, 16))
     with pytest.raises(ValueError, match=r"image must have shape \(H, W\) or \(H, W, 3\), got \(5,\)"):
-        gd.edge_orientation_histogram(np.zeros(5))
+        descriptors.edge_orientation_histogram(np.zeros(5))
     with pytest.raises(TypeError, match="image must be uint8 or float"):
-        gd.edge_orientation_histogram(np.zeros((8, 8), np.int32))
+        descriptors.edge_orientation_histogram(np.zeros((8, 8), np.int32))
     with pytest.raises(ValueError, match="finite"):
-        gd.edge_orientation_histogram(np.full((8, 8), np.nan))
+        descriptors.edge_orientation_histogram(np.full((8, 8), np.nan))
     with pytest.raises(ValueError, match=r"values must lie in \[0, 1\]"):
-        gd.edge_orientation_histogram(img * 2)
+        descriptors.edge_orientation_histogram(img * 2)
     with pytest.raises(ValueError, match="must not be empty"):
-        gd.edge_orientation_histogram(np.zeros((0, 8)))
+        descriptors.edge_orientation_histogram(np.zeros((0, 8)))
     with pytest.raises(ValueError, match="bins must be >= 1"):
-        gd.edge_orientation_histogram(img, bins=0)
+        descriptors.edge_orientation_histogram(img, bins=0)
     with pytest.raises(TypeError, match="bins must be an integer"):
-        gd.edge_orientation_histogram(img, bins=8.0)
+        descriptors.edge_orientation_histogram(img, bins=8.0)
     with pytest.raises(ValueError, match="grid must be >= 1"):
-        gd.edge_orientation_histogram(img, grid=0)
+        descriptors.edge_orientation_histogram(img, grid=0)
     with pytest.raises(ValueError, match=r"grid must be <= the image's smaller side \(16 px\), got 17"):
-        gd.edge_orientation_histogram(img, grid=17)
+        descriptors.edge_orientation_histogram(img, grid=17)
     with pytest.raises(ValueError, match="sigma_px must be >= 0"):
-        gd.edge_orientation_histogram(img, sigma_px=-1)
+        descriptors.edge_orientation_histogram(img, sigma_px=-1)
     with pytest.raises(ValueError, match="sigma_px must be finite"):
-        gd.edge_orientation_histogram(img, sigma_px=float("nan"))
+        descriptors.edge_orientation_histogram(img, sigma_px=float("nan"))
     with pytest.raises(TypeError, match="quantiles must be a pair"):
-        gd.edge_orientation_histogram(img, quantiles=0.9)
+        descriptors.edge_orientation_histogram(img, quantiles=0.9)
     with pytest.raises(ValueError, match=r"quantiles\[1\] must be >= 0.9"):
-        gd.edge_orientation_histogram(img, quantiles=(0.9, 0.8))
+        descriptors.edge_orientation_histogram(img, quantiles=(0.9, 0.8))
     with pytest.raises(ValueError, match=r"quantiles\[1\] must be <= 1"):
-        gd.edge_orientation_histogram(img, quantiles=(0.5, 1.5))
+        descriptors.edge_orientation_histogram(img, quantiles=(0.5, 1.5))

@@ -1,4 +1,4 @@
-"""Tests of imsearch.grading (values, scoring, the reference guard) and imsearch.grader.
+"""Tests of imsearch.grading (values, scoring, the reference guard) and imsearch.grading.batch.
 
 The grader tests build small notebooks in tmp_path around exercise 1.1
 (``uniform_quantize``) and grade them in as few ``grade_notebooks`` calls as possible,
@@ -18,9 +18,11 @@ import numpy as np
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from imsearch import _guard, grader, grading
-from imsearch.grading import Case, compare, evaluate, score, to_arrays
-from imsearch.quantization import uniform_quantize
+from imsearch.grading import batch as grader
+from imsearch.grading import checks as grading
+from imsearch.grading import guard as _guard
+from imsearch.grading.checks import Case, compare, evaluate, score, to_arrays
+from imsearch.signal import uniform_quantize
 
 EX = grading.get_exercise("1.1")
 EX2 = grading.get_exercise("1.2")
@@ -149,7 +151,7 @@ def test_score_uses_precomputed_expected_values():
 
 def test_reference_is_forbidden_during_its_own_check_only():
     r = evaluate("1.1", uniform_quantize)
-    assert r.points == 0 and "calls the library's reference imsearch.quantization.uniform_quantize" in r.feedback
+    assert r.points == 0 and "calls the library's reference imsearch.signal.quantization.uniform_quantize" in r.feedback
     # outside a check it works, and so does a check of another exercise
     np.testing.assert_array_equal(uniform_quantize(np.array([0.1, 0.9]), 2), [0, 1])
     with _guard.forbid("9.9"):
@@ -161,7 +163,7 @@ def test_guard_catches_the_unwrapped_reference_and_restores_the_profiler():
     assert not hasattr(uniform_quantize, "__wrapped__")
     before = sys.getprofile()
     r = evaluate("1.1", lambda x, k: raw(x, k))
-    assert r.points == 0 and "imsearch.quantization.uniform_quantize" in r.feedback
+    assert r.points == 0 and "imsearch.signal.quantization.uniform_quantize" in r.feedback
     assert sys.getprofile() is before
     # an alias is the same guarded object
     alias = uniform_quantize
@@ -267,7 +269,7 @@ def test_grader_scores_only_plain_numeric_arrays(tmp_path):
     errors = [{"error": "reference"}] + [{"outputs": 1}] * (len(cases) - 1)
     _harness_files(tmp_path, good, errors)
     r = grader._result(EX, cases, expected, str(tmp_path), run, 2.0)
-    assert r.points == 0 and "calls the library's reference imsearch.quantization.uniform_quantize" in r.feedback
+    assert r.points == 0 and "calls the library's reference imsearch.signal.quantization.uniform_quantize" in r.feedback
     errors = [{"error": "exception", "type": "ValueError", "message": "bad\x1b[31m k\n" + "x" * 500}] * len(cases)
     _harness_files(tmp_path, {}, errors)
     r = grader._result(EX, cases, expected, str(tmp_path), run, 2.0)
@@ -297,8 +299,8 @@ FAKE_PRINT = ("print('Exercise 1.1 — The uniform scalar quantizer Q(x) = floor
               "passed all 5 cases — 2/2 points.')")
 TAMPER = """\
 import contextlib, dataclasses
-import imsearch._guard as guard
-import imsearch.grading as g
+from imsearch.grading import guard as guard
+from imsearch.grading import checks as g
 ex = g.get_exercise("1.1")
 g._REGISTRY["1.1"] = dataclasses.replace(ex, rtol=1e300, atol=1e300)
 object.__setattr__(ex, "atol", 1e300)
@@ -353,12 +355,12 @@ def graded(tmp_path_factory):
         _write(d / "01_stub.ipynb", STUB, CHECK),
         _write(d / "01_wrong.ipynb", WRONG, CHECK),
         _write(d / "01_reference.ipynb",
-               "import imsearch.quantization\n\ndef uniform_quantize(x, k):\n"
-               "    return imsearch.quantization.uniform_quantize(x, k)", CHECK),
-        _write(d / "01_alias.ipynb", "from imsearch.quantization import uniform_quantize as from_library",
+               "import imsearch.signal.quantization\n\ndef uniform_quantize(x, k):\n"
+               "    return imsearch.signal.quantization.uniform_quantize(x, k)", CHECK),
+        _write(d / "01_alias.ipynb", "from imsearch.signal.quantization import uniform_quantize as from_library",
                "def uniform_quantize(x, k):\n    return from_library(x, k)", CHECK, tagged=1),
         _write(d / "01_unwrapped.ipynb",
-               "from imsearch.quantization import uniform_quantize as _ref\n"
+               "from imsearch.signal.quantization import uniform_quantize as _ref\n"
                "_raw = next(c.cell_contents for c in _ref.__closure__ if callable(c.cell_contents))\n\n"
                "def uniform_quantize(x, k):\n    return _raw(x, k)"),
         _write(d / "01_tamper.ipynb", WRONG, TAMPER, FAKE_PRINT),
@@ -422,7 +424,7 @@ def test_wrong_rounding_names_the_failing_case(graded):
 def test_calling_the_reference_earns_nothing(graded, name):
     row = graded[0][name]["1.1"]
     assert (row["points"], row["status"]) == (0.0, "failed"), row
-    assert "calls the library's reference imsearch.quantization.uniform_quantize" in row["feedback"]
+    assert "calls the library's reference imsearch.signal.quantization.uniform_quantize" in row["feedback"]
 
 
 def test_tampering_and_fake_output_earn_nothing(graded):

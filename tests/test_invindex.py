@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from imsearch import invindex
-from imsearch.invindex import HammingInvertedFile, InvertedIndex, brute_force_scores, ranking, top_k
+from imsearch.index import inverted_file as invindex
+from imsearch.index import HammingInvertedFile, InvertedIndex, brute_force_scores, ranking, top_k
 
 
 def _random_bow(rng, n, k, density=0.1, integer=False):

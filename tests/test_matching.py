@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
-from imsearch import geometry as g
+from imsearch.geometry import transforms as g
 from imsearch import matching as mt
+from imsearch.geometry import synthetic
 
 
 def _desc(n1=40, n2=50, d=16, seed=0):
@@ -246,7 +247,7 @@ def test_synthetic_homography_pair_has_exact_ground_truth():
     from imsearch.data import load_default_image
 
     img = load_default_image("coffee")[::2, ::2]
-    p = mt.synthetic_homography_pair(img, seed=1, strength=0.2, n_features=600)
+    p = synthetic.synthetic_homography_pair(img, seed=1, strength=0.2, n_features=600)
     assert set(p) >= {"A", "B", "matches", "labels", "H_BtoA", "verified"}
     assert p["A"].shape == p["B"].shape == img.shape and p["verified"].shape == (8, 4)
     np.testing.assert_allclose(g.transfer_error(p["H_BtoA"], p["verified"][:, 2:], p["verified"][:, :2]), 0,
@@ -254,9 +255,9 @@ def test_synthetic_homography_pair_has_exact_ground_truth():
     err = g.transfer_error(p["H_BtoA"], p["matches"][:, 2:], p["matches"][:, :2])
     np.testing.assert_array_equal(p["labels"], (err < 3.0).astype(int))
     assert len(p["matches"]) > 30 and p["labels"].mean() > 0.5
-    hard = mt.synthetic_homography_pair(img, seed=1, strength=0.2, n_features=600, outlier_fraction=0.8)
+    hard = synthetic.synthetic_homography_pair(img, seed=1, strength=0.2, n_features=600, outlier_fraction=0.8)
     assert len(hard["matches"]) >= 4 * len(p["matches"]) and hard["labels"].mean() < 0.2
-    again = mt.synthetic_homography_pair(img, seed=1, strength=0.2, n_features=600)
+    again = synthetic.synthetic_homography_pair(img, seed=1, strength=0.2, n_features=600)
     np.testing.assert_array_equal(again["matches"], p["matches"])
 
 

@@ -1,8 +1,8 @@
-"""imsearch.metrics: mean squared error and PSNR."""
+"""imsearch.eval.metrics: mean squared error and PSNR."""
 import numpy as np
 import pytest
 
-from imsearch.metrics import mse, psnr
+from imsearch.eval import mse, psnr
 
 
 def test_mse_closed_forms_and_numpy_reference():

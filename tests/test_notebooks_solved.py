@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from imsearch import grader
-from imsearch.grading import get_exercise
+from imsearch.grading import batch as grader
+from imsearch.grading.checks import get_exercise
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS_DIR = ROOT / "tests" / "solutions"

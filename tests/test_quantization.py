@@ -1,11 +1,11 @@
-"""imsearch.quantization: scalar quantizer and its error, halftoning, k-means and color quantization."""
+"""imsearch.signal.quantization: scalar quantizer and its error, halftoning, k-means and color quantization."""
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from imsearch import quantization as Q
-from imsearch.metrics import psnr
-from imsearch.sampling import gaussian_blur
+from imsearch.signal import quantization as Q
+from imsearch.eval import psnr
+from imsearch.signal import gaussian_blur
 
 
 # ----------------------------------------------------------------------------- uniform scalar quantizer

@@ -1,8 +1,8 @@
-"""imsearch.rerank: shortlists, their recall, RANSAC inlier counts and the two-stage search."""
+"""imsearch.index.reranking: shortlists, their recall, RANSAC inlier counts and the two-stage search."""
 import numpy as np
 import pytest
 
-from imsearch import rerank
+from imsearch import features, index, matching
 
 
 def _photo(name):
@@ -28,12 +28,12 @@ def _warp(image, seed=0, strength=0.12):
 
 def test_shortlist_orders_by_similarity_with_stable_ties():
     s = np.array([[0.2, 0.9, 0.9, -np.inf, 0.5], [1, 1, 1, 1, 1]], float)
-    np.testing.assert_array_equal(rerank.shortlist(s, 3), [[1, 2, 4], [0, 1, 2]])
-    np.testing.assert_array_equal(rerank.shortlist(s, 5)[0], [1, 2, 4, 0, 3])     # -inf last
+    np.testing.assert_array_equal(index.shortlist(s, 3), [[1, 2, 4], [0, 1, 2]])
+    np.testing.assert_array_equal(index.shortlist(s, 5)[0], [1, 2, 4, 0, 3])     # -inf last
     with pytest.raises(ValueError, match="length must be <= 5"):
-        rerank.shortlist(s, 6)
+        index.shortlist(s, 6)
     with pytest.raises(ValueError, match="NaN"):
-        rerank.shortlist(np.array([[np.nan, 1.0]]), 1)
+        index.shortlist(np.array([[np.nan, 1.0]]), 1)
 
 
 def _naive_recall(s, r, length):
@@ -50,9 +50,9 @@ def test_shortlist_recall_matches_the_definition_and_the_curve():
     r = rng.random((7, 30)) < 0.2
     r[:, 0] = True
     lengths = np.array([1, 2, 5, 10, 30])
-    curve = rerank.shortlist_recall_curve(s, r, lengths)
+    curve = index.shortlist_recall_curve(s, r, lengths)
     for length, value in zip(lengths, curve):
-        assert rerank.shortlist_recall(s, r, int(length)) == pytest.approx(_naive_recall(s, r, length))
+        assert index.shortlist_recall(s, r, int(length)) == pytest.approx(_naive_recall(s, r, length))
         assert value == pytest.approx(_naive_recall(s, r, length))
     assert np.all(np.diff(curve) >= 0) and curve[-1] == 1.0
 
@@ -60,16 +60,16 @@ def test_shortlist_recall_matches_the_definition_and_the_curve():
 def test_shortlist_recall_closed_form_and_bad_inputs():
     s = np.array([[0.9, 0.1, 0.5, 0.3]])
     r = np.array([[False, True, True, False]])
-    assert rerank.shortlist_recall(s, r, 2) == 0.5
-    assert rerank.shortlist_recall(s, r, 4) == 1.0
+    assert index.shortlist_recall(s, r, 2) == 0.5
+    assert index.shortlist_recall(s, r, 4) == 1.0
     with pytest.raises(ValueError, match="at least one True entry in every row"):
-        rerank.shortlist_recall(s, np.zeros((1, 4), bool), 2)
+        index.shortlist_recall(s, np.zeros((1, 4), bool), 2)
     with pytest.raises(TypeError, match="relevant must have a bool dtype"):
-        rerank.shortlist_recall(s, r.astype(int), 2)
+        index.shortlist_recall(s, r.astype(int), 2)
     with pytest.raises(ValueError, match=r"relevant must have shape \(1, 4\)"):
-        rerank.shortlist_recall(s, r[:, :3], 2)
+        index.shortlist_recall(s, r[:, :3], 2)
     with pytest.raises(ValueError, match="lengths must be >= 1"):
-        rerank.shortlist_recall_curve(s, r, [0, 2])
+        index.shortlist_recall_curve(s, r, [0, 2])
 
 
 # ----------------------------------------------------------------------------- re-ranking one query
@@ -77,58 +77,58 @@ def test_shortlist_recall_closed_form_and_bad_inputs():
 def test_rerank_puts_verified_candidates_first_by_inliers_then_the_rest_in_global_order():
     sim = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
     # min_inliers = 0: the whole shortlist by inliers (ties in global order), then the rest
-    scores = rerank.rerank(sim, candidates=[0, 1, 2, 3], inliers=[5, 40, 5, 12], min_inliers=0)
+    scores = index.rerank(sim, candidates=[0, 1, 2, 3], inliers=[5, 40, 5, 12], min_inliers=0)
     np.testing.assert_array_equal(np.argsort(-scores, kind="stable"), [1, 3, 0, 2, 4, 5])
     assert np.all(scores[[0, 1, 2, 3]] >= 0) and np.all(scores[[4, 5]] < 0)
     # the default threshold (15): only candidate 1 is verified; the others keep the global order
-    scores = rerank.rerank(sim, candidates=[0, 1, 2, 3], inliers=[5, 40, 5, 12])
+    scores = index.rerank(sim, candidates=[0, 1, 2, 3], inliers=[5, 40, 5, 12])
     np.testing.assert_array_equal(np.argsort(-scores, kind="stable"), [1, 0, 2, 3, 4, 5])
-    scores = rerank.rerank(sim, candidates=[2, 3, 4], inliers=[15, 80, 14])
+    scores = index.rerank(sim, candidates=[2, 3, 4], inliers=[15, 80, 14])
     np.testing.assert_array_equal(np.argsort(-scores, kind="stable"), [3, 2, 0, 1, 4, 5])
     # nothing verified: the global order, unchanged
-    np.testing.assert_array_equal(np.argsort(-rerank.rerank(sim, [0, 1], [3, 2]), kind="stable"), np.arange(6))
+    np.testing.assert_array_equal(np.argsort(-index.rerank(sim, [0, 1], [3, 2]), kind="stable"), np.arange(6))
     # an excluded item (-inf) stays last
     sim2 = np.array([0.3, -np.inf, 0.9])
-    assert np.argsort(-rerank.rerank(sim2, [2], [0]))[-1] == 1
+    assert np.argsort(-index.rerank(sim2, [2], [0]))[-1] == 1
     with pytest.raises(ValueError, match="candidates must be distinct"):
-        rerank.rerank(sim, [0, 0], [1, 2])
+        index.rerank(sim, [0, 0], [1, 2])
     with pytest.raises(ValueError, match=r"inliers must have shape \(2,\)"):
-        rerank.rerank(sim, [0, 1], [1])
+        index.rerank(sim, [0, 1], [1])
     with pytest.raises(ValueError, match="candidates must be <= 5"):
-        rerank.rerank(sim, [9], [1])
+        index.rerank(sim, [9], [1])
     with pytest.raises(ValueError, match="min_inliers must be >= 0"):
-        rerank.rerank(sim, [0], [1], min_inliers=-1)
+        index.rerank(sim, [0], [1], min_inliers=-1)
 
 
 # ----------------------------------------------------------------------------- inliers
 
 def test_inlier_count_separates_a_warped_view_from_another_photo():
     a = _photo("astronaut")
-    fa, fb, fc = (rerank.local_features(x, 400) for x in (a, _warp(a, 1), _photo("coffee")))
+    fa, fb, fc = (features.local_features(x, 400) for x in (a, _warp(a, 1), _photo("coffee")))
     assert fa[1].shape[1] == 128 and fa[1].dtype == np.float32 and fa[0].shape[1] == 4
     np.testing.assert_allclose(np.linalg.norm(fa[1], axis=1), 1.0, rtol=1e-4)     # RootSIFT rows
-    same = rerank.inlier_count(fa, fb)
-    other = rerank.inlier_count(fa, fc)
+    same = matching.inlier_count(fa, fb)
+    other = matching.inlier_count(fa, fc)
     assert same > 60 and other < 15, (same, other)
-    ours = rerank.inlier_count(fa, fb, method="imsearch")
+    ours = matching.inlier_count(fa, fb, method="imsearch")
     assert abs(ours - same) <= 0.15 * same                    # the course's RANSAC agrees with OpenCV's
-    assert rerank.inlier_count(fa, fb, seed=3) == rerank.inlier_count(fa, fb, seed=3)
+    assert matching.inlier_count(fa, fb, seed=3) == matching.inlier_count(fa, fb, seed=3)
 
 
 def test_inlier_count_edge_cases_and_bad_inputs():
-    f = rerank.local_features(_photo("camera"), 200)
+    f = features.local_features(_photo("camera"), 200)
     empty = (np.zeros((0, 4)), np.zeros((0, 128), np.float32))
-    assert rerank.inlier_count(empty, f) == 0 and rerank.inlier_count(f, empty) == 0
-    flat = rerank.local_features(np.full((64, 64), 128, np.uint8))
-    assert len(flat[0]) == 0 and rerank.inlier_count(flat, f) == 0
+    assert matching.inlier_count(empty, f) == 0 and matching.inlier_count(f, empty) == 0
+    flat = features.local_features(np.full((64, 64), 128, np.uint8))
+    assert len(flat[0]) == 0 and matching.inlier_count(flat, f) == 0
     with pytest.raises(ValueError, match="method must be 'opencv' or 'imsearch'"):
-        rerank.inlier_count(f, f, method="magic")
+        matching.inlier_count(f, f, method="magic")
     with pytest.raises(TypeError, match="features_a must be a pair"):
-        rerank.inlier_count(f[1], f)
+        matching.inlier_count(f[1], f)
     with pytest.raises(ValueError, match="ratio must be <= 1.0"):
-        rerank.inlier_count(f, f, ratio=1.5)
+        matching.inlier_count(f, f, ratio=1.5)
     with pytest.raises(ValueError, match="one keypoint"):
-        rerank.inlier_count((f[0][:3], f[1]), f)
+        matching.inlier_count((f[0][:3], f[1]), f)
 
 
 # ----------------------------------------------------------------------------- the two stages
@@ -137,7 +137,7 @@ def test_two_stage_search_on_a_small_database():
     """Two photos with two warped views each, two unrelated photos; the global similarity is poor."""
     a, b = _photo("astronaut"), _photo("chelsea")
     database = [a, _warp(a, 1), _warp(a, 2), b, _warp(b, 3), _photo("coffee"), _photo("rocket")]
-    features = [rerank.local_features(x, 400) for x in database]
+    feats = [features.local_features(x, 400) for x in database]
     queries = np.array([0, 3])
     # a global similarity that ranks the true matches low (after the unrelated photos)
     sim = np.array([[1.0, 0.2, 0.1, 0.5, 0.6, 0.9, 0.8],
@@ -146,9 +146,9 @@ def test_two_stage_search_on_a_small_database():
 
     def lazy(i):
         asked.append(i)
-        return features[i]
+        return feats[i]
 
-    out = rerank.two_stage_search(sim, [features[i] for i in queries], lazy, length=4, exclude=queries,
+    out = index.two_stage_search(sim, [feats[i] for i in queries], lazy, length=4, exclude=queries,
                                   progress=False)
     assert out["shortlist"].shape == (2, 4) and out["inliers"].shape == (2, 4) and out["n_pairs"] == 8
     np.testing.assert_array_equal(out["shortlist"][0], [5, 6, 4, 3])     # the query itself excluded
@@ -161,7 +161,7 @@ def test_two_stage_search_on_a_small_database():
     assert order1[0] == 4 and out["inliers"][1, list(out["shortlist"][1]).index(4)] > 30
     assert out["seconds_per_pair"] > 0
     # a longer shortlist finds query 0's views too
-    out6 = rerank.two_stage_search(sim, [features[i] for i in queries], features, length=6, exclude=queries,
+    out6 = index.two_stage_search(sim, [feats[i] for i in queries], feats, length=6, exclude=queries,
                                    progress=False)
     assert set(np.argsort(-out6["similarity"][0], kind="stable")[:2]) == {1, 2}
 
@@ -170,12 +170,12 @@ def test_two_stage_search_bad_inputs():
     sim = np.zeros((1, 3))
     f = (np.zeros((0, 4)), np.zeros((0, 128), np.float32))
     with pytest.raises(ValueError, match="query_features must hold one entry per query"):
-        rerank.two_stage_search(sim, [], [f] * 3, 2, progress=False)
+        index.two_stage_search(sim, [], [f] * 3, 2, progress=False)
     with pytest.raises(ValueError, match="database_features must hold one entry per database item"):
-        rerank.two_stage_search(sim, [f], [f] * 2, 2, progress=False)
+        index.two_stage_search(sim, [f], [f] * 2, 2, progress=False)
     with pytest.raises(ValueError, match="length must be <= 3"):
-        rerank.two_stage_search(sim, [f], [f] * 3, 4, progress=False)
-    out = rerank.two_stage_search(sim, [f], [f] * 3, 2, exclude=[0], progress=False)
+        index.two_stage_search(sim, [f], [f] * 3, 4, progress=False)
+    out = index.two_stage_search(sim, [f], [f] * 3, 2, exclude=[0], progress=False)
     np.testing.assert_array_equal(out["shortlist"], [[1, 2]])
     assert np.all(out["inliers"] == 0)
 

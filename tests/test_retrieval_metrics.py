@@ -4,7 +4,7 @@ import time
 import numpy as np
 import pytest
 
-from imsearch.metrics import average_precision, micro_average_precision, recall_at_precision
+from imsearch.eval import average_precision, micro_average_precision, recall_at_precision
 
 
 def _ap_slow(scores, relevant):

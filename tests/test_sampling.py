@@ -1,9 +1,9 @@
-"""imsearch.sampling: the zone plate, the Gaussian prefilter, subsampling and the ideal low-pass."""
+"""imsearch.signal.sampling: the zone plate, the Gaussian prefilter, subsampling and the ideal low-pass."""
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from imsearch.sampling import gaussian_blur, gaussian_kernel, ideal_lowpass, subsample, zone_plate, zone_plate_frequency
+from imsearch.signal import gaussian_blur, gaussian_kernel, ideal_lowpass, subsample, zone_plate, zone_plate_frequency
 
 
 # ----------------------------------------------------------------------------- zone plate

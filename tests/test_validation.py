@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from imsearch._validation import as_rng, check_array, check_image, check_int, check_number
+from imsearch._util.validation import as_rng, check_array, check_image, check_int, check_number
 from imsearch.image import to_float, to_gray, to_uint8
 
 

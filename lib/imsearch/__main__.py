@@ -35,7 +35,7 @@ def _doctor(args) -> int:
 
 
 def _exercises(args) -> int:
-    from .grading import all_exercises
+    from imsearch.grading.checks import all_exercises
 
     exs = all_exercises()
     print(f"{'id':6s} {'chapter':>7s} {'points':>6s}  title")
@@ -46,19 +46,19 @@ def _exercises(args) -> int:
 
 
 def _grade(args) -> int:
-    from .grader import main as grade_main
+    from imsearch.grading.batch import main as grade_main
 
     return grade_main(args)
 
 
 def _data(args) -> int:
-    from .data import main as data_main
+    from imsearch.data.pack import main as data_main
 
     return data_main(args)
 
 
 def _benchmarks(args) -> int:
-    from .benchmarks import main as benchmarks_main
+    from imsearch.eval.benchmarks import main as benchmarks_main
 
     return benchmarks_main(args)
 

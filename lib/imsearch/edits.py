@@ -35,19 +35,13 @@ edits and are not in the registries.
 """
 from __future__ import annotations
 
+
 from typing import Callable
 
 import numpy as np
 
-from ._validation import as_rng, check_array, check_image, check_int, check_number
+from ._util.validation import as_rng, check_array, check_image, check_int, check_number
 from .image import to_gray, to_uint8
-
-__all__ = [
-    "EDITS", "DISC_EDITS", "SECOND_PHOTO_ARGUMENT", "register_edit", "apply_edit", "random_edit", "disc_edit",
-    "gaussian_noise", "crop_and_scale", "jpeg", "rotate", "flip", "color_jitter", "blur",
-    "text_overlay", "shape_overlay", "paste_into", "collage", "mixup", "cutmix", "perspective",
-    "downscale", "random_crops",
-]
 
 #: name -> edit function, in registration order (the seven edits of chapter 3).
 EDITS: dict[str, Callable] = {}

@@ -5,11 +5,10 @@ Images are either ``uint8`` in ``0..255`` or floating point in ``[0, 1]``; grays
 """
 from __future__ import annotations
 
+
 import numpy as np
 
-from ._validation import check_image
-
-__all__ = ["to_float", "to_uint8", "to_gray"]
+from ._util.validation import check_image
 
 
 def to_float(image) -> np.ndarray:

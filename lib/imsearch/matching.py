@@ -17,27 +17,19 @@ IJCV 60(2), 2004 (sec. 7.1, the ratio test).
 """
 from __future__ import annotations
 
+
 import numpy as np
 
-from ._guard import reference
-from ._validation import as_rng, check_array, check_image, check_int, check_number
+from .grading.guard import reference
+from ._util.validation import check_array, check_int, check_number
 
-__all__ = [
-    "nearest_neighbors",
-    "match_nn",
-    "match_mutual",
-    "ratio_test",
-    "nn_ratios",
-    "match_correct",
-    "n_correspondences",
-    "match_precision_recall",
-    "precision_recall_curve",
-    "average_precision",
-    "matching_curves",
-    "opencv_sift",
-    "tentative_matches",
-    "synthetic_homography_pair",
-]
+
+
+
+
+
+from .features.extraction import _features, _ranges
+from .features.opencv import opencv_sift
 
 
 def _descriptors(desc, name: str) -> np.ndarray:
@@ -253,7 +245,7 @@ def match_correct(kps1, kps2, matches, H, threshold_px=3.0) -> np.ndarray:
     (M,) bool array
         ``‖H(kps1[i]) − kps2[j]‖ < threshold_px``.
     """
-    from .geometry import apply_homography
+    from .geometry.transforms import apply_homography
 
     p1, p2 = _keypoints(kps1, "kps1"), _keypoints(kps2, "kps2")
     m = _matches(matches, len(p1), len(p2))
@@ -285,7 +277,7 @@ def n_correspondences(kps1, kps2, H, threshold_px=3.0) -> int:
     """
     from scipy.spatial import cKDTree
 
-    from .geometry import apply_homography
+    from .geometry.transforms import apply_homography
 
     p1, p2 = _keypoints(kps1, "kps1"), _keypoints(kps2, "kps2")
     H = _H(H)
@@ -434,43 +426,6 @@ def matching_curves(desc1, desc2, kps1, kps2, H, threshold_px=3.0) -> dict:
     return out
 
 
-# ----------------------------------------------------------------------------- OpenCV SIFT
-
-def opencv_sift(image, n_features: int = 0, contrast_threshold=0.04):
-    """Detect SIFT keypoints and compute their descriptors with OpenCV (the practitioner's tool).
-
-    Parameters
-    ----------
-    image : (H, W) or (H, W, 3) uint8 or float [0, 1] array
-    n_features : int >= 0
-        Keep the strongest ``n_features`` keypoints (0: all).
-    contrast_threshold : float > 0
-        OpenCV's DoG contrast threshold.
-
-    Returns
-    -------
-    keypoints : (N, 4) float64 array
-        ``[x, y, scale, angle_rad]``, the convention of :mod:`imsearch.local`: ``scale`` is
-        the Gaussian σ (OpenCV's ``size / 2``) and ``angle_rad`` OpenCV's angle in radians,
-        in ``[0, 2π)``, measured from +x towards +y (clockwise on screen).
-    descriptors : (N, 128) float32 array
-    """
-    import cv2
-
-    from .image import to_gray, to_uint8
-
-    img = check_image(image, "image")
-    n_features = check_int(n_features, "n_features", minimum=0)
-    contrast_threshold = check_number(contrast_threshold, "contrast_threshold", minimum=0.0, strict_min=True)
-    gray = to_uint8(to_gray(img)) if img.ndim == 3 or img.dtype != np.uint8 else img
-    sift = cv2.SIFT_create(nfeatures=n_features, contrastThreshold=contrast_threshold)
-    kps, desc = sift.detectAndCompute(gray, None)
-    if desc is None or not kps:
-        return np.zeros((0, 4)), np.zeros((0, 128), np.float32)
-    arr = np.array([[k.pt[0], k.pt[1], k.size / 2.0, np.deg2rad(k.angle) % (2 * np.pi)] for k in kps], dtype=np.float64)
-    return arr, desc.astype(np.float32)
-
-
 def tentative_matches(image_a, image_b, ratio=0.8, n_features: int = 2000):
     """Tentative correspondences between two images: OpenCV SIFT + the ratio test.
 
@@ -495,80 +450,207 @@ def tentative_matches(image_a, image_b, ratio=0.8, n_features: int = 2000):
     return np.column_stack([ka[m[:, 0], :2], kb[m[:, 1], :2]])
 
 
-def synthetic_homography_pair(image, seed=0, strength=0.25, noise_std=0.02, outlier_fraction=0.0,
-                              n_features: int = 1500, ratio=0.85, n_verified: int = 8, threshold_px=3.0) -> dict:
-    """A benchmark pair in the layout of the CMP ``homogr`` pairs, made from one photo.
+# ============================================================================ spatial verification
 
-    Image B is ``image`` warped by a random homography (:func:`imsearch.geometry.random_transformation`),
-    with an intensity change ``a·I + b`` (``a ∈ [0.7, 1.2]``, ``b ∈ [−0.1, 0.1]``) and
-    Gaussian noise; tentative matches come from OpenCV SIFT and the ratio test
-    (:func:`tentative_matches`). It stands in for the real pairs when the data pack is
-    absent: the ground truth is known exactly.
+def word_correspondences(words_a, words_b, max_per_word: int = 5) -> np.ndarray:
+    """Tentative correspondences: every pair of features of two images that share a visual word.
+
+    Words occurring more than ``max_per_word`` times in either image (repeated
+    textures, "bursts") give no pairs.
 
     Parameters
     ----------
-    image : (H, W) or (H, W, 3) uint8 or float [0, 1] array
-        Image A.
-    seed : int or numpy.random.Generator
-    strength : float >= 0
-        How far the homography is from the identity (see ``random_transformation``).
-    noise_std : float >= 0
-        Noise added to B, in [0, 1] intensity units.
-    outlier_fraction : float in [0, 1)
-        If positive, random matches are appended until they make up this fraction of
-        all matches (a hard case, like the extreme-view pairs).
-    n_features : int
-        SIFT keypoints per image.
-    ratio : float
-        Ratio-test threshold for the tentative matches.
-    n_verified : int >= 4
-        Number of "manually verified" correspondences: random points of A inside B's
-        view, with their exact positions in B.
-    threshold_px : float
-        Tentative matches within this transfer error of the ground truth are labelled 1.
+    words_a : (Ma,) int array
+    words_b : (Mb,) int array
+    max_per_word : int >= 1
 
     Returns
     -------
-    dict
-        ``"A"``, ``"B"`` (uint8 RGB or gray like ``image``), ``"matches"`` (N, 4)
-        ``[xA, yA, xB, yB]``, ``"labels"`` (N,) int (1 = inlier of the ground truth),
-        ``"H_BtoA"`` (3, 3), ``"verified"`` (n_verified, 4).
+    (P, 2) int64 array of ``(index in a, index in b)``, sorted by index in a then in b.
     """
-    import cv2
+    a = check_array(words_a, "words_a", ndim=1, kinds="iu", allow_empty=True).astype(np.int64)
+    b = check_array(words_b, "words_b", ndim=1, kinds="iu", allow_empty=True).astype(np.int64)
+    max_per_word = check_int(max_per_word, "max_per_word", minimum=1)
+    if len(a) == 0 or len(b) == 0:
+        return np.zeros((0, 2), np.int64)
+    order_b = np.argsort(b, kind="stable")
+    sb = b[order_b]
+    lo = np.searchsorted(sb, a, side="left")
+    hi = np.searchsorted(sb, a, side="right")
+    n_b = hi - lo
+    _, inv, count_a = np.unique(a, return_inverse=True, return_counts=True)
+    n_b[(count_a[inv] > max_per_word) | (n_b > max_per_word)] = 0
+    ia = np.repeat(np.arange(len(a), dtype=np.int64), n_b)
+    ib = order_b[_ranges(lo, n_b)]
+    return np.column_stack([ia, ib])
 
-    from .geometry import apply_homography, random_transformation, transfer_error
-    from .image import to_uint8
 
-    A = to_uint8(check_image(image, "image"))
-    rng = as_rng(seed)
-    strength = check_number(strength, "strength", minimum=0.0)
-    noise_std = check_number(noise_std, "noise_std", minimum=0.0)
-    outlier_fraction = check_number(outlier_fraction, "outlier_fraction", minimum=0.0, maximum=1.0, strict_max=True)
-    n_verified = check_int(n_verified, "n_verified", minimum=4)
-    h, w = A.shape[:2]
-    H_AtoB = random_transformation("homography", seed=rng, center=((w - 1) / 2, (h - 1) / 2),
-                                   scale_px=0.5 * float(np.hypot(h, w)), strength=strength)
-    B = cv2.warpPerspective(A, H_AtoB, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
-    a, b = rng.uniform(0.7, 1.2), rng.uniform(-0.1, 0.1) * 255
-    B = B.astype(np.float64) * a + b + rng.normal(0.0, noise_std * 255.0, B.shape)
-    B = np.clip(np.round(B), 0, 255).astype(np.uint8)
-    H_BtoA = np.linalg.inv(H_AtoB)
-    H_BtoA /= H_BtoA[2, 2]
-    m = tentative_matches(A, B, ratio, n_features)
-    if outlier_fraction > 0 and len(m):
-        n_out = int(np.ceil(outlier_fraction * len(m) / (1.0 - outlier_fraction)))
-        rand = np.column_stack([rng.uniform(0, w, n_out), rng.uniform(0, h, n_out),
-                                rng.uniform(0, w, n_out), rng.uniform(0, h, n_out)])
-        m = np.vstack([m, rand])[rng.permutation(len(m) + n_out)]
-    # verified points: inside A, mapped inside B, away from the borders
-    pts = np.zeros((0, 2))
-    while len(pts) < n_verified:
-        cand = rng.uniform([0.1 * w, 0.1 * h], [0.9 * w, 0.9 * h], (4 * n_verified, 2))
-        q = apply_homography(H_AtoB, cand)
-        inside = (q[:, 0] > 0.05 * w) & (q[:, 0] < 0.95 * w) & (q[:, 1] > 0.05 * h) & (q[:, 1] < 0.95 * h)
-        pts = np.vstack([pts, cand[inside]])
-    pts = pts[:n_verified]
-    verified = np.column_stack([pts, apply_homography(H_AtoB, pts)])
-    labels = (transfer_error(H_BtoA, m[:, 2:], m[:, :2]) < threshold_px).astype(np.int64) if len(m) \
-        else np.zeros(0, np.int64)
-    return {"A": A, "B": B, "matches": m, "labels": labels, "H_BtoA": H_BtoA, "verified": verified}
+def _inliers_of(M, src, dst, threshold):
+    p = np.c_[src, np.ones(len(src))] @ M.T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        proj = p[:, :2] / p[:, 2:3]
+        err = np.linalg.norm(proj - dst, axis=1)
+    return np.isfinite(err) & (err < threshold)
+
+
+def _similarity_hypotheses(ka, kb):
+    """One similarity transform per correspondence, from its two keypoints' position, scale, angle."""
+    s = kb[:, 2] / np.maximum(ka[:, 2], 1e-9)
+    t = kb[:, 3] - ka[:, 3]
+    c, si = s * np.cos(t), s * np.sin(t)
+    tx = kb[:, 0] - (c * ka[:, 0] - si * ka[:, 1])
+    ty = kb[:, 1] - (si * ka[:, 0] + c * ka[:, 1])
+    return c, si, tx, ty
+
+
+def spatial_verification(keypoints_a, keypoints_b, pairs, threshold_px=10.0, method: str = "similarity",
+                         max_iters: int = 200, seed=0):
+    """The number of correspondences consistent with one geometric transformation of image a onto b.
+
+    * ``method="similarity"`` (Philbin et al. 2007): each correspondence of two SIFT
+      keypoints (position, scale, orientation) defines a similarity transformation on
+      its own; every one of them is tried (no random sampling, vectorised), the one
+      with the most inliers is kept and refined by least squares on its inliers — an
+      affine transformation, then a homography (normalised DLT,
+      :func:`imsearch.geometry.transforms.fit_homography`) — keeping the largest consensus.
+    * ``method="ransac"``: :func:`imsearch.geometry.robust.ransac_homography` (4-point samples,
+      chapter 5) with at most ``max_iters`` samples.
+
+    Parameters
+    ----------
+    keypoints_a, keypoints_b : (Na, 4), (Nb, 4) float arrays
+        ``x, y, scale, angle_rad``.
+    pairs : (P, 2) int array
+        Tentative correspondences (:func:`word_correspondences`).
+    threshold_px : float > 0
+        Largest reprojection error of an inlier, in pixels of image b.
+    method : {"similarity", "ransac"}
+    max_iters : int
+        RANSAC only.
+    seed : int
+        RANSAC only.
+
+    Returns
+    -------
+    n_inliers : int
+    inlier_mask : (P,) bool array
+
+    References
+    ----------
+    J. Philbin, O. Chum, M. Isard, J. Sivic and A. Zisserman. Object retrieval with large
+    vocabularies and fast spatial matching. CVPR 2007.
+    """
+    ka_all = check_array(keypoints_a, "keypoints_a", shape=(None, 4), kinds="iuf", allow_empty=True)
+    kb_all = check_array(keypoints_b, "keypoints_b", shape=(None, 4), kinds="iuf", allow_empty=True)
+    p = check_array(pairs, "pairs", shape=(None, 2), kinds="iu", allow_empty=True).astype(np.int64)
+    threshold_px = check_number(threshold_px, "threshold_px", minimum=0.0, strict_min=True)
+    if method not in ("similarity", "ransac"):
+        raise ValueError(f"method must be 'similarity' or 'ransac', got {method!r}")
+    if len(p) and (p[:, 0].max() >= len(ka_all) or p[:, 1].max() >= len(kb_all)):
+        raise ValueError("pairs index keypoints that do not exist")
+    n = len(p)
+    mask = np.zeros(n, bool)
+    if n == 0:
+        return 0, mask
+    ka = ka_all[p[:, 0]].astype(np.float64)
+    kb = kb_all[p[:, 1]].astype(np.float64)
+    src, dst = ka[:, :2], kb[:, :2]
+    if method == "ransac":
+        from .geometry.robust import ransac_homography
+
+        if n < 4:
+            return 0, mask
+        try:
+            H, m = ransac_homography(src, dst, threshold=threshold_px, max_iters=check_int(max_iters, "max_iters",
+                                     minimum=1), seed=seed)
+        except ValueError:          # all points on one line: no homography
+            return 0, mask
+        return (0, mask) if H is None else (int(m.sum()), m)
+    c, s, tx, ty = _similarity_hypotheses(ka, kb)
+    best_count, best = 0, mask
+    for a in range(0, n, 512):      # (hypotheses × correspondences) in blocks
+        px = c[a:a + 512, None] * src[None, :, 0] - s[a:a + 512, None] * src[None, :, 1] + tx[a:a + 512, None]
+        py = s[a:a + 512, None] * src[None, :, 0] + c[a:a + 512, None] * src[None, :, 1] + ty[a:a + 512, None]
+        inl = (px - dst[None, :, 0]) ** 2 + (py - dst[None, :, 1]) ** 2 < threshold_px ** 2
+        counts = inl.sum(axis=1)
+        j = int(np.argmax(counts))
+        if counts[j] > best_count:
+            best_count, best = int(counts[j]), inl[j]
+    # local optimisation: least squares on the inliers, up the transformation hierarchy
+    # (affine, then homography once there are enough inliers), kept while the consensus grows
+    from .geometry.transforms import fit_homography
+
+    for model in ("affine", "affine", "homography", "homography"):
+        if best_count < (3 if model == "affine" else 8):
+            continue
+        if model == "affine":
+            sol, *_ = np.linalg.lstsq(np.c_[src[best], np.ones(best_count)], dst[best], rcond=None)
+            M = np.vstack([sol.T, [0.0, 0.0, 1.0]])
+        else:
+            try:
+                M = fit_homography(src[best], dst[best])
+            except ValueError:      # degenerate inliers (on a line): keep the affine consensus
+                break
+        m = _inliers_of(M, src, dst, threshold_px)
+        if m.sum() > best_count:
+            best_count, best = int(m.sum()), m
+    return best_count, best
+
+
+def inlier_count(features_a, features_b, ratio=0.8, threshold_px=5.0, method="opencv", max_iters=2000,
+                 seed=0) -> int:
+    """Number of RANSAC inliers between two images: the score of the second stage.
+
+    Tentative matches by Lowe's ratio test (:func:`imsearch.matching.ratio_test`), then
+    a homography by RANSAC; the score is the number of matches it explains. Unrelated
+    images still get a few chance inliers (4 matches always fit a homography), related
+    ones tens to hundreds.
+
+    Parameters
+    ----------
+    features_a, features_b : (keypoints (K, >=2), descriptors (K, D)) pairs
+        From :func:`local_features`.
+    ratio : float in (0, 1]
+        Ratio-test threshold.
+    threshold_px : float > 0
+        RANSAC inlier threshold on the transfer error, pixels.
+    method : {"opencv", "imsearch"}
+        ``cv2.findHomography`` with RANSAC (:func:`imsearch.geometry.robust.opencv_homography`,
+        fast C++) or the course's own :func:`imsearch.geometry.robust.ransac_homography`.
+    max_iters : int >= 1
+        RANSAC's cap on samples.
+    seed : int
+        Seed of RANSAC.
+
+    Returns
+    -------
+    int >= 0
+        0 when fewer than 4 tentative matches (no homography) or a degenerate set.
+    """
+    from .geometry import robust as _ransac
+    from . import matching as _matching
+
+    ka, da = _features(features_a, "features_a")
+    kb, db = _features(features_b, "features_b")
+    ratio = check_number(ratio, "ratio", minimum=0.0, maximum=1.0, strict_min=True)
+    threshold_px = check_number(threshold_px, "threshold_px", minimum=0.0, strict_min=True)
+    if method not in ("opencv", "imsearch"):
+        raise ValueError(f"method must be 'opencv' or 'imsearch', got {method!r}")
+    max_iters = check_int(max_iters, "max_iters", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    if len(da) == 0 or len(db) < 2:
+        return 0
+    if da.shape[1] != db.shape[1]:
+        raise ValueError(f"descriptors must have the same dimension, got {da.shape[1]} and {db.shape[1]}")
+    matches, _ = _matching.ratio_test(da, db, ratio)
+    if len(matches) < 4:
+        return 0
+    src, dst = ka[matches[:, 0], :2], kb[matches[:, 1], :2]
+    try:
+        if method == "opencv":
+            H, mask = _ransac.opencv_homography(src, dst, "ransac", threshold_px, max_iters=max_iters, seed=seed)
+        else:
+            H, mask = _ransac.ransac_homography(src, dst, threshold_px, max_iters=max_iters, seed=seed)
+    except ValueError:  # all points on a line, or the same point: no homography
+        return 0
+    return 0 if H is None else int(np.count_nonzero(mask))

@@ -1,0 +1,1 @@
+"""Shared plumbing: input validation, content-hash caches, progress bars, timing, lazy exports."""

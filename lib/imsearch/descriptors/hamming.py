@@ -1,0 +1,201 @@
+"""Bags of visual words: vocabulary, quantisation, TF-IDF, stop words, spatial re-ranking,
+Hamming embedding and VLAD.
+
+The pipeline of chapter 7, after Sivic & Zisserman's "Video Google" (ICCV 2003):
+
+1. **Local descriptors**: SIFT keypoints and descriptors (OpenCV, at most
+   ``max_keypoints`` per image), compared as RootSIFT (Arandjelović & Zisserman 2012):
+   :func:`extract_features`, :class:`LocalFeatures`.
+2. **A visual vocabulary**: k-means on descriptors of *training* photos
+   (:func:`train_vocabulary`, faiss), and the quantiser ``R^d → {0..k-1}`` that
+   assigns each descriptor to its nearest centroid, its visual word (:func:`quantize`).
+3. **The bag of words**: how many descriptors of an image fall on each word, a sparse
+   ``(N, k)`` matrix (:func:`bag_of_words`), searched through an inverted index
+   (:mod:`imsearch.index.inverted_file`).
+4. **Text-retrieval weighting**: term frequency × inverse document frequency
+   (:func:`tfidf_weights`, :func:`tfidf`) and a stop list of the most frequent words
+   (:func:`stop_words`), with L2-normalised vectors compared by the cosine.
+5. **Spatial verification** of a shortlist: correspondences between features that share
+   a word, a geometric model fitted robustly, images re-ranked by their number of
+   inliers (:func:`spatial_verification`, :func:`spatial_rerank`; Philbin et al. 2007).
+6. **Hamming embedding** (Jégou, Douze & Schmid, ECCV 2008): a 64-bit signature per
+   descriptor that refines its word (:class:`HammingEmbedding`).
+7. **VLAD** (Jégou et al., CVPR 2010 / PAMI 2012): the sums of the residuals to the
+   centroids, power- and intra-normalised (Arandjelović & Zisserman, CVPR 2013) and
+   reduced by PCA (:func:`vlad_descriptors`, :func:`pca_fit`).
+
+Heavy steps (SIFT on thousands of images, k-means) are cached under
+``imsearch.data.cache_dir() / "bovw"``; ``python -m imsearch.descriptors`` rebuilds the cache for
+the course's two benchmarks.
+"""
+from __future__ import annotations
+
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..grading.guard import reference
+from .._util.validation import as_rng, check_array, check_int
+from ..descriptors.bow import _descriptors
+
+
+# ============================================================================ Hamming embedding
+
+def random_orthogonal_projection(dim: int, n_bits: int = 64, seed=0) -> np.ndarray:
+    """``n_bits`` orthonormal rows of a random rotation of ``R^dim`` (QR of a Gaussian matrix).
+
+    Returns
+    -------
+    (n_bits, dim) float64 array with ``P @ P.T = I``
+    """
+    dim = check_int(dim, "dim", minimum=1)
+    n_bits = check_int(n_bits, "n_bits", minimum=1, maximum=min(64, dim))
+    g = as_rng(seed).standard_normal((dim, dim))
+    q, r = np.linalg.qr(g)
+    q = q * np.sign(np.diag(r))  # a uniformly distributed rotation (Mezzadri 2007)
+    return q[:n_bits].copy()
+
+
+def he_thresholds(projected, words, n_words: int) -> np.ndarray:
+    """Per-word, per-bit medians of projected training descriptors (the Hamming-embedding thresholds).
+
+    Parameters
+    ----------
+    projected : (M, b) float array
+        Training descriptors after the random projection.
+    words : (M,) int array
+        Their visual words.
+    n_words : int
+
+    Returns
+    -------
+    (n_words, b) float64 array
+        Words without training descriptors get the median over all descriptors.
+
+    References
+    ----------
+    H. Jégou, M. Douze and C. Schmid. Hamming embedding and weak geometric consistency for
+    large scale image search. ECCV 2008, section 3.
+    """
+    z = check_array(projected, "projected", ndim=2, kinds="iuf").astype(np.float64)
+    n_words = check_int(n_words, "n_words", minimum=1)
+    w = check_array(words, "words", shape=(len(z),), kinds="iu", min_value=0, max_value=n_words - 1)
+    out = np.tile(np.median(z, axis=0), (n_words, 1))
+    order = np.argsort(w, kind="stable")
+    sw, sz = w[order], z[order]
+    bounds = np.flatnonzero(np.diff(sw)) + 1
+    for start, stop in zip(np.r_[0, bounds], np.r_[bounds, len(sw)]):
+        out[sw[start]] = np.median(sz[start:stop], axis=0)
+    return out
+
+
+def pack_bits(bits) -> np.ndarray:
+    """Pack rows of at most 64 bits into ``uint64``: column ``b`` becomes bit ``b`` (value ``2**b``).
+
+    Parameters
+    ----------
+    bits : (M, b) bool or 0/1 int array, b <= 64
+
+    Returns
+    -------
+    (M,) uint64 array
+    """
+    x = check_array(bits, "bits", ndim=2, kinds="biu", allow_empty=True, min_value=0, max_value=1)
+    if x.shape[1] > 64:
+        raise ValueError(f"bits must have at most 64 columns, got {x.shape[1]}")
+    weights = np.left_shift(np.uint64(1), np.arange(x.shape[1], dtype=np.uint64))
+    return (x.astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
+
+
+def unpack_bits(signatures, n_bits: int = 64) -> np.ndarray:
+    """The inverse of :func:`pack_bits`: (M,) uint64 → (M, n_bits) bool."""
+    s = check_array(signatures, "signatures", ndim=1, kinds="u", allow_empty=True).astype(np.uint64)
+    n_bits = check_int(n_bits, "n_bits", minimum=1, maximum=64)
+    return ((s[:, None] >> np.arange(n_bits, dtype=np.uint64)[None, :]) & np.uint64(1)).astype(bool)
+
+
+def he_signatures(projected, words, thresholds) -> np.ndarray:
+    """Binary signatures: bit ``b`` is 1 where the projected descriptor exceeds its word's median.
+
+    Parameters
+    ----------
+    projected : (M, b) float array, b <= 64
+    words : (M,) int array
+    thresholds : (k, b) float array (:func:`he_thresholds`)
+
+    Returns
+    -------
+    (M,) uint64 array (a value equal to the threshold gives bit 0)
+    """
+    z = check_array(projected, "projected", ndim=2, kinds="iuf", allow_empty=True)
+    t = check_array(thresholds, "thresholds", ndim=2, kinds="iuf")
+    if z.shape[1] != t.shape[1]:
+        raise ValueError(f"projected and thresholds must have the same number of bits, got {z.shape[1]} "
+                         f"and {t.shape[1]}")
+    w = check_array(words, "words", shape=(len(z),), kinds="iu", allow_empty=True, min_value=0,
+                    max_value=len(t) - 1)
+    return pack_bits(z > t[w])
+
+
+@reference("7.3")
+def hamming_distances(a, b) -> np.ndarray:
+    """Hamming distances between two sets of 64-bit signatures: the popcount of ``a XOR b``.
+
+    Parameters
+    ----------
+    a : (M,) uint64 array
+    b : (N,) uint64 array
+
+    Returns
+    -------
+    (M, N) int64 array of distances in ``0 .. 64``
+    """
+    x = check_array(a, "a", ndim=1, kinds="u", allow_empty=True).astype(np.uint64)
+    y = check_array(b, "b", ndim=1, kinds="u", allow_empty=True).astype(np.uint64)
+    return np.bitwise_count(x[:, None] ^ y[None, :]).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class HammingEmbedding:
+    """A trained Hamming embedding: a random orthogonal projection and per-word median thresholds.
+
+    Attributes
+    ----------
+    projection : (b, d) float64 array
+    thresholds : (k, b) float64 array
+    """
+
+    projection: np.ndarray
+    thresholds: np.ndarray
+
+    @property
+    def n_bits(self) -> int:
+        return self.projection.shape[0]
+
+    def signatures(self, descriptors, words) -> np.ndarray:
+        """(M,) uint64 signatures of ``descriptors`` (M, d) with visual ``words`` (M,)."""
+        x = _descriptors(descriptors)
+        if x.shape[1] != self.projection.shape[1]:
+            raise ValueError(f"descriptors must have dimension {self.projection.shape[1]}, got {x.shape[1]}")
+        return he_signatures(x.astype(np.float64) @ self.projection.T, words, self.thresholds)
+
+
+def train_hamming_embedding(descriptors, words, n_words: int, n_bits: int = 64, seed=0) -> HammingEmbedding:
+    """Learn the Hamming embedding on training descriptors and their words.
+
+    Parameters
+    ----------
+    descriptors : (M, d) float array
+    words : (M,) int array
+    n_words : int
+    n_bits : int <= 64
+    seed : int
+
+    Returns
+    -------
+    HammingEmbedding
+    """
+    x = _descriptors(descriptors, allow_empty=False).astype(np.float64)
+    P = random_orthogonal_projection(x.shape[1], n_bits, seed)
+    return HammingEmbedding(P, he_thresholds(x @ P.T, words, n_words))

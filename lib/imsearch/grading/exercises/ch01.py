@@ -1,0 +1,105 @@
+"""Exercises of chapter 1 — sampling and quantization."""
+from __future__ import annotations
+
+import numpy as np
+
+from imsearch.signal import quantization
+from imsearch.grading.checks import Case, Exercise, register
+
+
+def _cases_1_1(rng):
+    grid = np.arange(8) / 8.0
+    return [
+        Case("k=8 on the cell borders i/8", (grid, 8), expected=np.arange(8)),
+        Case("k=4 just below the borders", (np.array([0.2499, 0.4999, 0.7499, 0.9999]), 4),
+             expected=np.array([0, 1, 2, 3])),
+        Case("k=1: everything in cell 0", (rng.random(5), 1), expected=np.zeros(5, dtype=np.int64)),
+        Case("k=16 on 100 random values", (rng.random(100), 16)),
+        Case("k=256 on a (4, 5) array", (rng.random((4, 5)), 256)),
+    ]
+
+
+register(Exercise(
+    id="1.1", title="The uniform scalar quantizer Q(x) = floor(x·k)", points=2,
+    function="uniform_quantize",
+    signature="uniform_quantize(x: float array in [0, 1), k: int) -> int array of x's shape, values 0..k-1",
+    reference=quantization.uniform_quantize, cases=_cases_1_1, rtol=0, atol=0,
+))
+
+
+def _cases_1_2(rng):
+    k, m = 8, 5
+    midpoints = (np.arange(m * k) + 0.5) / (m * k)  # m evenly spread values per cell
+    return [
+        Case("k=4, values on the cell centres (no error)", ((np.arange(4) + 0.5) / 4, 4),
+             expected=float("inf")),
+        Case("k=8, values on the left cell borders i/8 (error 1/16 each)", (np.arange(8) / 8.0, 8),
+             expected=10 * np.log10(4 * 8 ** 2)),
+        Case("k=8, 5 evenly spread values per cell", (midpoints, k),
+             expected=10 * np.log10(12 * k ** 2 * m ** 2 / (m ** 2 - 1))),
+        Case("k=1, the single value 0 (error 1/2)", (np.array([0.0]), 1), expected=10 * np.log10(4.0)),
+        Case("k=16 on 200 random values", (rng.random(200), 16)),
+        Case("k=3 on a (5, 6) array", (rng.random((5, 6)), 3)),
+        Case("k=1000 on 50 random values", (rng.random(50), 1000)),
+    ]
+
+
+register(Exercise(
+    id="1.2", title="Measured PSNR of the uniform quantizer", points=2,
+    function="quantization_psnr",
+    signature="quantization_psnr(x: float array in [0, 1), k: int) -> float, the PSNR in dB (Max = 1) "
+              "between x and its reconstruction (floor(x·k) + 0.5) / k",
+    reference=quantization.quantization_psnr, cases=_cases_1_2, rtol=1e-9, atol=1e-9,
+))
+
+
+def _cases_1_3(rng):
+    flat = np.full((4, 4), 5 / 16)          # 5 of the 16 Bayer thresholds (b + 1/2)/16 lie below 5/16
+    b4 = np.array([[0, 8, 2, 10], [12, 4, 14, 6], [3, 11, 1, 9], [15, 7, 13, 5]])
+    return [
+        Case("a flat 5/16 gray on one 4×4 tile, 2 levels", (flat, 2),
+             expected=(b4 < 5).astype(np.float64)),
+        Case("black and white stay black and white", (np.array([[0.0, 1.0, 1.0], [1.0, 0.0, 0.0]]), 2),
+             expected=np.array([[0.0, 1.0, 1.0], [1.0, 0.0, 0.0]])),
+        Case("a flat 0.6 gray with 3 levels (up to 1 where b < 3, else 1/2)", (np.full((4, 4), 0.6), 3),
+             expected=np.where(b4 < 3, 1.0, 0.5)),
+        Case("random 8×8, 2 levels", (rng.random((8, 8)), 2)),
+        Case("random 6×10 (not a multiple of 4), 2 levels", (rng.random((6, 10)), 2)),
+        Case("random 9×7, 5 levels", (rng.random((9, 7)), 5)),
+        Case("a horizontal ramp 4×32, 2 levels", (np.tile(np.linspace(0, 1, 32), (4, 1)), 2)),
+    ]
+
+
+register(Exercise(
+    id="1.3", title="Ordered dithering with the 4×4 Bayer matrix", points=2,
+    function="ordered_dither",
+    signature="ordered_dither(gray: (H, W) float array in [0, 1], levels: int) -> (H, W) float array "
+              "of values in {0, 1/(levels-1), ..., 1}",
+    reference=quantization.ordered_dither, cases=_cases_1_3, rtol=0, atol=1e-12,
+))
+
+
+def _cases_1_4(rng):
+    return [
+        Case("1-D: a point half-way between two centroids goes to the lower index",
+             (np.array([[0.5], [0.2], [0.9]]), np.array([[0.0], [1.0]])), expected=np.array([0, 0, 1])),
+        Case("2-D: the corners of a square and its centre",
+             (np.array([[0.0, 0.0], [4.0, 0.0], [0.0, 4.0], [4.0, 4.0], [2.0, 2.0]]),
+              np.array([[4.0, 4.0], [0.0, 0.0], [2.1, 2.0], [4.0, 0.0]])),
+             expected=np.array([1, 3, 2, 0, 2])),
+        Case("a duplicated centroid: ties go to the lower index",
+             (np.array([[1.0, 1.0], [3.0, 3.0]]), np.array([[3.0, 3.0], [1.0, 1.0], [1.0, 1.0]])),
+             expected=np.array([1, 0])),
+        Case("60 random 2-D points, 5 centroids", (rng.normal(size=(60, 2)), rng.normal(size=(5, 2)))),
+        Case("40 random 8-D points, 7 centroids", (rng.random((40, 8)), rng.random((7, 8)))),
+        Case("30 random 3-D points, one centroid", (rng.normal(size=(30, 3)), rng.normal(size=(1, 3)))),
+    ]
+
+
+register(Exercise(
+    id="1.4", title="Vector quantization: assign each point to its nearest centroid", points=2,
+    function="assign",
+    signature="assign(points: (N, d) array, centroids: (k, d) array) -> (N,) int array of indices in 0..k-1 "
+              "(nearest in Euclidean distance, ties to the lower index)",
+    reference=quantization.assign, cases=_cases_1_4, rtol=0, atol=0,
+))

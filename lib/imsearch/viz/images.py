@@ -1,0 +1,189 @@
+"""Figures shared by the chapters: image grids, side-by-side comparisons, curves.
+
+Every function returns the matplotlib ``Figure`` it drew, so notebooks and tests can
+inspect it; nothing here calls ``plt.show()``.
+"""
+from __future__ import annotations
+
+
+import numpy as np
+
+from .._util.validation import check_array, check_image, check_int
+
+
+def _plt():
+    import matplotlib.pyplot as plt  # imported lazily: `import imsearch` stays quick
+    return plt
+
+
+def _imshow(ax, image, title=None, cmap=None):
+    img = check_image(image, "image")
+    if img.ndim == 2:
+        ax.imshow(img, cmap=cmap or "gray", vmin=0, vmax=255 if img.dtype == np.uint8 else 1.0,
+                  interpolation="nearest")
+    else:
+        ax.imshow(img, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=10)
+
+
+def show_images(images, titles=None, ncols=4, size=3.0, suptitle=None, cmap=None):
+    """Draw images in a grid with optional titles.
+
+    Parameters
+    ----------
+    images : sequence of (H, W) or (H, W, 3) uint8 or float [0, 1] arrays
+        Images may have different sizes.
+    titles : sequence of str, optional
+        One title per image.
+    ncols : int
+        Number of columns (fewer if there are fewer images).
+    size : float
+        Size in inches of one cell.
+    suptitle : str, optional
+        Title of the whole figure.
+    cmap : str, optional
+        Colormap for grayscale images (default gray).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    images = list(images)
+    if not images:
+        raise ValueError("images must not be empty")
+    if titles is not None:
+        titles = list(titles)
+        if len(titles) != len(images):
+            raise ValueError(f"titles must have one entry per image ({len(images)}), got {len(titles)}")
+    ncols = min(check_int(ncols, "ncols", minimum=1), len(images))
+    nrows = -(-len(images) // ncols)
+    plt = _plt()
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        if i < len(images):
+            _imshow(ax, images[i], titles[i] if titles else None, cmap)
+        else:
+            ax.axis("off")
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def compare_images(reference, others, titles=None, size=4.0, suptitle=None):
+    """Show a reference image next to edited versions, each titled with its PSNR.
+
+    Parameters
+    ----------
+    reference : (H, W) or (H, W, 3) uint8 or float [0, 1] array
+    others : sequence of arrays with the reference's shape and dtype
+    titles : sequence of str, optional
+        Names of the edits; the PSNR in dB is appended to each.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from ..eval.metrics import psnr
+
+    reference = check_image(reference, "reference")
+    others = list(others)
+    if not others:
+        raise ValueError("others must not be empty")
+    titles = list(titles) if titles is not None else [f"image {i + 1}" for i in range(len(others))]
+    if len(titles) != len(others):
+        raise ValueError(f"titles must have one entry per image ({len(others)}), got {len(titles)}")
+    labels = ["reference"] + [f"{t}\nPSNR = {psnr(reference, o):.2f} dB" for t, o in zip(titles, others)]
+    return show_images([reference] + others, labels, ncols=len(others) + 1, size=size, suptitle=suptitle)
+
+
+def text_image(text, size=(64, 320), fontfamily="serif", fontstyle="normal", fontweight="normal",
+               color="black", background="white", fontsize=None):
+    """Render a line of text into an RGB image with matplotlib (offline, no font files needed).
+
+    Parameters
+    ----------
+    text : str
+        Non-empty text, drawn centred.
+    size : (int, int)
+        ``(height, width)`` in pixels.
+    fontfamily, fontstyle, fontweight : str
+        Matplotlib font properties, e.g. ``"serif"`` / ``"italic"`` / ``"bold"``.
+    color, background : matplotlib colours
+    fontsize : float, optional
+        Size in points; default fits the height.
+
+    Returns
+    -------
+    (height, width, 3) uint8
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    if not isinstance(text, str) or not text:
+        raise ValueError(f"text must be a non-empty str, got {text!r}")
+    if not (isinstance(size, (tuple, list)) and len(size) == 2):
+        raise ValueError(f"size must be a pair (height, width), got {size!r}")
+    h, w = (check_int(s, f"size[{i}]", minimum=8) for i, s in enumerate(size))
+    dpi = 100
+    fig = Figure(figsize=(w / dpi, h / dpi), dpi=dpi, facecolor=background)
+    canvas = FigureCanvasAgg(fig)
+    fig.text(0.5, 0.5, text, ha="center", va="center", color=color, family=fontfamily,
+             style=fontstyle, weight=fontweight, fontsize=fontsize or 0.45 * h * 72 / dpi)
+    canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba())
+    return np.ascontiguousarray(rgba[:h, :w, :3])
+
+# --- chapter 5 plots (matching, RANSAC) ---
+
+
+
+def show_maps(maps, titles=None, cmap="coolwarm", symmetric=True, ncols=4, size=3.2, suptitle=None):
+    """Draw float maps (gradients, structure-tensor entries, responses) side by side with colour bars.
+
+    Parameters
+    ----------
+    maps : sequence of (H, W) float arrays
+        Any range; each map gets its own colour scale.
+    titles : sequence of str, optional
+    cmap : str
+    symmetric : bool
+        Centre each colour scale on 0 (for signed maps such as derivatives and R).
+    ncols : int
+    size : float
+    suptitle : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    maps = [check_array(m, f"maps[{i}]", ndim=2, kinds="iuf") for i, m in enumerate(maps)]
+    if not maps:
+        raise ValueError("maps must not be empty")
+    titles = list(titles) if titles is not None else [None] * len(maps)
+    if len(titles) != len(maps):
+        raise ValueError(f"titles must have one entry per map ({len(maps)}), got {len(titles)}")
+    ncols = min(check_int(ncols, "ncols", minimum=1), len(maps))
+    nrows = -(-len(maps) // ncols)
+    plt = _plt()
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols * 1.15, size * nrows), squeeze=False)
+    for ax, m, t in zip(axes.flat, maps, titles):
+        if symmetric:
+            lim = float(np.percentile(np.abs(m), 99.5)) or 1.0
+            im = ax.imshow(m, cmap=cmap, vmin=-lim, vmax=lim)
+        else:
+            im = ax.imshow(m, cmap=cmap)
+        fig.colorbar(im, ax=ax, fraction=0.046)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if t:
+            ax.set_title(t, fontsize=10)
+    for ax in list(axes.flat)[len(maps):]:
+        ax.axis("off")
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
