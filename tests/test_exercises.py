@@ -19,6 +19,7 @@ SEEDS = [0, 1, 2, 2**32 - 1]
 
 def _same(a, b) -> bool:
     """Whether two case inputs are identical (arrays elementwise, NaN equal to NaN)."""
+    a, b = (x.detach().numpy() if type(x).__module__.startswith("torch") else x for x in (a, b))  # chapter 8's tensors
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         a, b = np.asarray(a), np.asarray(b)
         return a.shape == b.shape and a.dtype == b.dtype and bool(
@@ -94,11 +95,12 @@ def test_cases_are_deterministic_and_random_cases_change_with_the_seed(exercise)
         assert all(o.dtype.kind in "biufc" for o in out)
 
 
-def test_reference_is_marked_and_refuses_its_own_check(exercise):
-    assert getattr(exercise.reference, "__exercise_id__", None) == exercise.id
-    r = evaluate(exercise.id, exercise.reference)
-    assert (r.points, r.status) == (0.0, "failed"), r.feedback
-    assert "reference" in r.feedback
+def test_reference_and_siblings_refuse_their_own_check(exercise):
+    for func in exercise.hidden:
+        assert "." not in func.__qualname__ and func.__module__.startswith("imsearch.")
+        r = evaluate(exercise.id, func)
+        assert (r.points, r.status) == (0.0, "failed"), r.feedback
+        assert "reference" in r.feedback and f"{func.__module__}.{func.__name__} is not available" in r.feedback
 
 
 def test_unsolved_stub_is_not_attempted(exercise):
@@ -119,3 +121,13 @@ def test_instructor_solution_passes_for_several_seeds(exercise):
         r = evaluate(exercise.id, func, seed=seed)
         assert r.status == "passed", f"seed {seed}: {r.feedback}"
         assert r.points == exercise.points
+
+
+def test_cases_are_built_without_the_chapter_s_hidden_functions(exercise):
+    # the grading kernel builds the cases with every hidden function of the chapter stubbed
+    from imsearch.grading.guard import hidden_in_process
+
+    chapter = [e for e in all_exercises() if e.chapter == exercise.chapter]
+    with hidden_in_process(*chapter):
+        cases = exercise.make_cases(3)
+    assert _same_cases(cases, exercise.make_cases(3))

@@ -203,7 +203,7 @@ def test_calling_the_reference_earns_nothing(ex_id, cheat):
 
 
 def test_the_library_s_other_functions_stay_allowed():
-    # harris_corners does not go through the guarded reference, so a solution of 4.2 may
+    # harris_corners is not hidden (it is neither the reference nor a sibling), so a solution of 4.2 may
     # use other library functions freely; here: the structure tensor for 4.1
     def uses_structure_tensor(gray, sigma_d, sigma_i, k):
         a, b, c = features.structure_tensor(gray, sigma_d, sigma_i)

@@ -1,4 +1,4 @@
-"""Tests of imsearch.grading (values, scoring, the reference guard) and imsearch.grading.batch.
+"""Tests of imsearch.grading (values, scoring, hiding the references) and imsearch.grading.batch.
 
 The grader tests build small notebooks in tmp_path around exercise 1.1
 (``uniform_quantize``) and grade them in as few ``grade_notebooks`` calls as possible,
@@ -16,13 +16,12 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
 from imsearch.grading import batch as grader
 from imsearch.grading import checks as grading
-from imsearch.grading import guard as _guard
+from imsearch.grading import guard
 from imsearch.grading.checks import Case, compare, evaluate, score, to_arrays
 from imsearch.signal import uniform_quantize
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 EX = grading.get_exercise("1.1")
 EX2 = grading.get_exercise("1.2")
@@ -149,41 +148,42 @@ def test_score_uses_precomputed_expected_values():
     assert score(EX, cases, good, expected=shifted).points == 0
 
 
-def test_reference_is_forbidden_during_its_own_check_only():
+def test_reference_is_hidden_during_its_own_check_only():
     r = evaluate("1.1", uniform_quantize)
-    assert r.points == 0 and "calls the library's reference imsearch.signal.quantization.uniform_quantize" in r.feedback
+    assert r.points == 0
+    assert "imsearch.signal.quantization.uniform_quantize is not available while grading" in r.feedback
     # outside a check it works, and so does a check of another exercise
     np.testing.assert_array_equal(uniform_quantize(np.array([0.1, 0.9]), 2), [0, 1])
-    with _guard.forbid("9.9"):
-        assert uniform_quantize(np.array([0.5]), 4)[0] == 2
+    import imsearch.signal.quantization as q
+    assert q.uniform_quantize is uniform_quantize
+    with guard.hidden_in_process(grading.get_exercise("1.2")):
+        assert q.uniform_quantize(np.array([0.5]), 4)[0] == 2
+        with pytest.raises(guard.ReferenceCallError, match="quantization_psnr is not available"):
+            q.quantization_psnr(np.array([0.5]), 4)
+    assert q.quantization_psnr is grading.get_exercise("1.2").reference
 
 
-def test_guard_catches_the_unwrapped_reference_and_restores_the_profiler():
-    raw = next(c.cell_contents for c in uniform_quantize.__closure__ if callable(c.cell_contents))
-    assert not hasattr(uniform_quantize, "__wrapped__")
-    before = sys.getprofile()
-    r = evaluate("1.1", lambda x, k: raw(x, k))
-    assert r.points == 0 and "imsearch.signal.quantization.uniform_quantize" in r.feedback
-    assert sys.getprofile() is before
-    # an alias is the same guarded object
-    alias = uniform_quantize
-    assert evaluate("1.1", lambda x, k: alias(x, k)).points == 0
-    assert uniform_quantize.__exercise_id__ == "1.1"
+def test_siblings_are_hidden_in_the_check_too():
+    from imsearch.descriptors import bow
+
+    r = evaluate("1.4", lambda p, c: bow.assign_words(p, c))
+    assert r.points == 0 and "assign_words is not available while grading" in r.feedback
+    assert "bow.assign_words" in [f"{f.__module__.rsplit('.', 1)[1]}.{f.__name__}"
+                                  for f in grading.get_exercise("1.4").siblings]
 
 
-def test_guard_under_a_running_profiler():
-    import cProfile
-
-    profiler = cProfile.Profile()
-    profiler.enable()
-    try:
-        good = evaluate("1.1", _solution)
-        cheat = evaluate("1.1", lambda x, k: uniform_quantize(x, k))
-        assert sys.getprofile() is profiler  # cProfile is switched back on after each check
-    finally:
-        profiler.disable()
-    assert (good.status, cheat.status) == ("passed", "failed")
-    assert _guard._FORBIDDEN == set()
+def test_stub_source_keeps_signatures_and_the_rest_of_the_module():
+    src = "import numpy as np\n\n\ndef f(x, k=2, *, y=None):\n    \"\"\"Doc.\"\"\"\n    return x\n\n\ndef g():\n    return f(1)\n"
+    out = guard.stub_source(src, "imsearch.m", {"f": {"9.1"}})
+    namespace: dict = {}
+    exec(compile(out, "<stub>", "exec"), namespace)
+    import inspect
+    assert str(inspect.signature(namespace["f"])) == "(x, k=2, *, y=None)"
+    with pytest.raises(RuntimeError, match=r"imsearch.m.f is not available while grading \(it computes the answer of exercise 9.1\)"):
+        namespace["g"]()
+    assert "return x" not in out
+    with pytest.raises(ValueError, match="no top-level function h"):
+        guard.stub_source(src, "imsearch.m", {"h": {"9.1"}})
 
 
 def test_check_returns_the_function_or_the_reference(capsys):
@@ -206,8 +206,11 @@ def test_lookup_errors():
         evaluate("1.1", 3)
     with pytest.raises(ValueError, match="exercise id must look like"):
         grading.register(grading.Exercise("1-1", "t", 1, "f", "f()", uniform_quantize, lambda rng: []))
-    with pytest.raises(ValueError, match="must be decorated with @reference"):
+    with pytest.raises(ValueError, match="must be top-level functions of an imsearch module"):
         grading.register(grading.Exercise("1.9", "t", 1, "f", "f()", np.floor, lambda rng: []))
+    with pytest.raises(ValueError, match="must be top-level functions of an imsearch module"):
+        grading.register(grading.Exercise("1.9", "t", 1, "f", "f()", uniform_quantize, lambda rng: [],
+                                          siblings=(lambda x, k: x,)))
     with pytest.raises(ValueError, match="registered twice"):
         grading.register(grading.Exercise("1.1", "t", 1, "f", "f()", uniform_quantize, lambda rng: []))
 
@@ -235,20 +238,20 @@ def test_exercises_for_tags_then_file_name():
 
 # ----------------------------------------------------------------------------- the grader's side of the files
 
-def _harness_files(out_dir, arrays, cases, status="ran", **extra):
+def _harness_files(out_dir, arrays, cases, status="ran", token="t0k", **extra):
     import json
     np.savez(out_dir / "exercise-1.1.npz", **arrays)
-    record = {"id": "1.1", "function": "uniform_quantize", "status": status, "cases": cases, **extra}
+    record = {"id": "1.1", "function": "uniform_quantize", "status": status, "cases": cases, "token": token, **extra}
     (out_dir / "exercise-1.1.json").write_text(json.dumps(record))
 
 
 def test_grader_scores_only_plain_numeric_arrays(tmp_path):
     cases = EX.make_cases(5)
     expected = grading.expected_outputs(EX, cases)
-    run = grader._Run(phase="done")
+    run = grader._Run(phase="done", completed=True)
     good = {f"c{i}_o0": e[0] for i, e in enumerate(expected)}
     _harness_files(tmp_path, good, [{"outputs": 1}] * len(cases))
-    assert grader._result(EX, cases, expected, str(tmp_path), run, 2.0).points == 2
+    assert grader._result(EX, cases, expected, str(tmp_path), run, 2.0, "t0k").points == 2
     # the same values as strings, as objects (would need pickle), or missing: refused
     for bad, msg in [(np.array(["0"] * 8), "has dtype <U1"), (np.array([0] * 8, dtype=object), "not a plain numeric"),
                      (None, "missing")]:
@@ -258,21 +261,32 @@ def test_grader_scores_only_plain_numeric_arrays(tmp_path):
         else:
             arrays["c0_o0"] = bad
         _harness_files(tmp_path, arrays, [{"outputs": 1}] * len(cases))
-        r = grader._result(EX, cases, expected, str(tmp_path), run, 2.0)
+        r = grader._result(EX, cases, expected, str(tmp_path), run, 2.0, "t0k")
         assert r.points == 0 and msg in r.feedback, r.feedback
     # a record that does not match the cases, or a wrong status, earns nothing
     _harness_files(tmp_path, good, [{"outputs": 1}] * (len(cases) - 1))
-    assert "incomplete" in grader._result(EX, cases, expected, str(tmp_path), run, 2.0).feedback
+    assert "incomplete" in grader._result(EX, cases, expected, str(tmp_path), run, 2.0, "t0k").feedback
     _harness_files(tmp_path, good, [{"outputs": 1}] * len(cases), status="passed")
-    assert "malformed" in grader._result(EX, cases, expected, str(tmp_path), run, 2.0).feedback
+    assert "malformed" in grader._result(EX, cases, expected, str(tmp_path), run, 2.0, "t0k").feedback
     # error kinds become feedback written by the grader
-    errors = [{"error": "reference"}] + [{"outputs": 1}] * (len(cases) - 1)
+    errors = [{"error": "reference", "message": "imsearch.signal.quantization.uniform_quantize is not available "
+               "while grading"}] + [{"outputs": 1}] * (len(cases) - 1)
     _harness_files(tmp_path, good, errors)
-    r = grader._result(EX, cases, expected, str(tmp_path), run, 2.0)
-    assert r.points == 0 and "calls the library's reference imsearch.signal.quantization.uniform_quantize" in r.feedback
+    r = grader._result(EX, cases, expected, str(tmp_path), run, 2.0, "t0k")
+    assert r.points == 0 and "calls the library's reference (or a function computing the same): imsearch.signal.quantization.uniform_quantize" in r.feedback
+    # results without the run's token, or from a harness that did not complete, earn nothing
+    _harness_files(tmp_path, good, [{"outputs": 1}] * len(cases), token="forged")
+    r = grader._result(EX, cases, expected, str(tmp_path), run, 2.0, "t0k")
+    assert r.points == 0 and "wrote no result" in r.feedback
+    _harness_files(tmp_path, good, [{"outputs": 1}] * len(cases))
+    r = grader._result(EX, cases, expected, str(tmp_path), grader._Run(phase="done"), 2.0, "t0k")
+    assert r.points == 0 and "no completion mark" in r.feedback
+    r = grader._result(EX, cases, expected, str(tmp_path), grader._Run(phase="cells", failure="kernel died",
+                                                                        why="kernel died in cell 3"), 2.0, "t0k")
+    assert r.points == 0 and r.status == "kernel died" and "nothing was graded" in r.feedback
     errors = [{"error": "exception", "type": "ValueError", "message": "bad\x1b[31m k\n" + "x" * 500}] * len(cases)
     _harness_files(tmp_path, {}, errors)
-    r = grader._result(EX, cases, expected, str(tmp_path), run, 2.0)
+    r = grader._result(EX, cases, expected, str(tmp_path), run, 2.0, "t0k")
     assert "raised ValueError: bad k xxx" in r.feedback and "\x1b" not in r.feedback and len(r.feedback) < 1500
 
 
@@ -308,11 +322,10 @@ g.compare = lambda *a, **k: None
 g.check = lambda exercise_id, func, seed=0: func
 g.score = lambda exercise, cases, outputs, expected=None: g.Result(
     exercise.id, exercise.points, exercise.points, "passed", "passed")
-def _fake_run_cases(exercise, func, cases, codes=()):
-    raw = next(c.cell_contents for c in exercise.reference.__closure__ if callable(c.cell_contents))
-    return [g.to_arrays(raw(*c.args, **c.kwargs)) for c in cases]
+def _fake_run_cases(exercise, func, cases):
+    return [g.to_arrays(exercise.reference(*c.args, **c.kwargs)) for c in cases]
 g.run_cases = _fake_run_cases
-guard.forbid = lambda *a, **k: contextlib.nullcontext()
+guard.hidden_in_process = lambda *a, **k: contextlib.nullcontext()
 """
 
 
@@ -359,10 +372,6 @@ def graded(tmp_path_factory):
                "    return imsearch.signal.quantization.uniform_quantize(x, k)", CHECK),
         _write(d / "01_alias.ipynb", "from imsearch.signal.quantization import uniform_quantize as from_library",
                "def uniform_quantize(x, k):\n    return from_library(x, k)", CHECK, tagged=1),
-        _write(d / "01_unwrapped.ipynb",
-               "from imsearch.signal.quantization import uniform_quantize as _ref\n"
-               "_raw = next(c.cell_contents for c in _ref.__closure__ if callable(c.cell_contents))\n\n"
-               "def uniform_quantize(x, k):\n    return _raw(x, k)"),
         _write(d / "01_tamper.ipynb", WRONG, TAMPER, FAKE_PRINT),
         _write(d / "01_crash.ipynb", GOOD, CHECK,
                "import os, subprocess\nchild = subprocess.Popen(['sleep', '300'])\n"
@@ -420,11 +429,12 @@ def test_wrong_rounding_names_the_failing_case(graded):
     assert "expected: uniform_quantize(" in row["feedback"]
 
 
-@pytest.mark.parametrize("name", ["01_reference", "01_alias", "01_unwrapped"])
+@pytest.mark.parametrize("name", ["01_reference", "01_alias"])
 def test_calling_the_reference_earns_nothing(graded, name):
     row = graded[0][name]["1.1"]
     assert (row["points"], row["status"]) == (0.0, "failed"), row
-    assert "calls the library's reference imsearch.signal.quantization.uniform_quantize" in row["feedback"]
+    assert ("calls the library's reference (or a function computing the same): imsearch.signal.quantization.uniform_quantize is not available while "
+            "grading") in row["feedback"]
 
 
 def test_tampering_and_fake_output_earn_nothing(graded):
@@ -553,3 +563,15 @@ def test_bad_timeouts(kw, tmp_path):
         grader.grade_notebook(tmp_path / "01_x.ipynb", **kw)
     with pytest.raises(ValueError, match="timeout must be a positive number"):
         grader.grade_notebooks([tmp_path / "01_x.ipynb"], **kw)
+
+
+def test_hiding_puts_back_what_a_lazy_package_cached_meanwhile():
+    import imsearch.index as package
+    from imsearch.index import brute_force
+
+    real = brute_force.pairwise_distances
+    package.__dict__.pop("pairwise_distances", None)
+    with guard.hidden_in_process(grading.get_exercise("3.1")):
+        with pytest.raises(guard.ReferenceCallError):
+            package.pairwise_distances(np.zeros((1, 2)), np.zeros((1, 2)))  # the package caches the stub
+    assert package.pairwise_distances is real and brute_force.pairwise_distances is real

@@ -3,7 +3,8 @@
 For every notebooks/NN_*.ipynb that has instructor solutions in tests/solutions/chNN.py,
 a solved copy is built in tmp_path (each stub cell's source replaced by the solution
 function of the same name, taken from the solutions file with ast) and graded: it must earn
-every point and run without an error. The unsolved originals are executed by nbval in the
+every point and run without an error up to the first cell that calls a function the grading
+kernel does not have (the reference or a sibling of one of the chapter's exercises). The unsolved originals are executed by nbval in the
 same ``make test`` run, and the small notebook below checks that a stub grades as
 "not attempted", so the originals are not graded again here (it would double the time).
 """
@@ -103,5 +104,10 @@ def test_solved_notebook_earns_every_point(notebook, solutions, tmp_path):
     rows = grader.grade_notebooks([solved], timeout=300, check_timeout=60, progress=False)
     assert len(rows) == len(solved_ids)
     for row in rows:
-        assert row["errors"] == [], f"{row['notebook']} raised: {row['errors']}"
+        # The grading kernel's library has no reference (nor sibling) of the chapter's exercises, so
+        # a cell calling one (directly or through another library function) raises, and later cells
+        # that use its result too; no cell may raise before the first of those.
+        hidden = [i for i, e in enumerate(row["errors"]) if "is not available while grading" in e]
+        before = row["errors"][:hidden[0]] if hidden else row["errors"]
+        assert before == [], f"{row['notebook']} raised: {before}"
         assert row["status"] == "passed" and row["points"] == row["max_points"], row["feedback"]

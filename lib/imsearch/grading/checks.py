@@ -15,24 +15,33 @@ grading process:
 
 In a notebook, :func:`check` does both, prints the feedback and returns the function
 the rest of the chapter should use: the student's when it passed, else the reference.
+It is a hint, not a grade: the reference and its siblings are hidden during the check
+only on a best-effort basis (:func:`imsearch.grading.guard.hidden_in_process`).
 
-Batch grading (:mod:`imsearch.grading.batch`) runs :func:`_grade_in_kernel` in the student's
-kernel, which writes the outputs of :func:`run_cases` as ``.npz`` arrays, and calls
-:func:`score` in the grading process.
+Batch grading (:mod:`imsearch.grading.batch`) is what counts: it runs
+:func:`_grade_in_kernel` in the student's kernel, on a copy of the library in which the
+exercises' reference and siblings do not exist, writes the outputs of :func:`run_cases` as
+``.npz`` arrays, and calls :func:`score` in the grading process.
 """
 from __future__ import annotations
 
-
 import copy
 import importlib
+import inspect
+import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from ..grading.guard import ReferenceCallError, forbid
+from ..grading.guard import HIDDEN_MARK, hidden_in_process
 
-_REGISTRY: dict[str, "Exercise"] = {}
+#: Set (to "1") by the batch grader in the kernels it starts: :func:`check` then only prints a note.
+GRADING_ENV = "IMSEARCH_GRADING"
+
+_REGISTRY: dict[str, Exercise] = {}
 
 
 @dataclass(frozen=True)
@@ -75,11 +84,16 @@ class Exercise:
     signature : str
         How the function is called and what it returns, for the feedback.
     reference : callable
-        The library's implementation, decorated with ``@reference(id)``.
+        The library's implementation: a top-level function of an ``imsearch`` module.
     cases : callable
-        ``cases(rng) -> list[Case]``; must be deterministic given the generator.
+        ``cases(rng) -> list[Case]``; must be deterministic given the generator. Runs in the
+        grading kernel too, so it may not call the exercise's hidden functions.
     rtol, atol : float
         Tolerances of the comparison (``numpy.isclose`` semantics).
+    siblings : tuple of callable
+        The other top-level library functions that pass every case (found by
+        :func:`imsearch.grading.siblings.discover`, asserted by a test): hidden with the
+        reference while the exercise is graded.
     """
 
     id: str
@@ -91,6 +105,12 @@ class Exercise:
     cases: Callable[[np.random.Generator], list]
     rtol: float = 1e-6
     atol: float = 1e-9
+    siblings: tuple = ()
+
+    @property
+    def hidden(self) -> tuple:
+        """The reference and its siblings: the functions a solution may not call."""
+        return (self.reference,) + tuple(self.siblings)
 
     @property
     def chapter(self) -> int:
@@ -125,13 +145,21 @@ def register(exercise: Exercise) -> Exercise:
         raise ValueError(f"exercise id must look like '<chapter>.<n>', got {exercise.id!r}")
     if not exercise.function.isidentifier():
         raise ValueError(f"exercise {exercise.id}: function must be a Python name, got {exercise.function!r}")
-    if getattr(exercise.reference, "__exercise_id__", None) != exercise.id:
-        raise ValueError(f"exercise {exercise.id}: the reference must be decorated with "
-                         f"@reference({exercise.id!r}) (imsearch.grading.guard)")
+    for func in exercise.hidden:
+        if not _top_level_library_function(func):
+            raise ValueError(f"exercise {exercise.id}: the reference and siblings must be top-level functions "
+                             f"of an imsearch module, got {func!r}")
     if exercise.id in _REGISTRY and _REGISTRY[exercise.id] is not exercise:
         raise ValueError(f"exercise {exercise.id} is registered twice")
     _REGISTRY[exercise.id] = exercise
     return exercise
+
+
+def _top_level_library_function(func) -> bool:
+    module = sys.modules.get(getattr(func, "__module__", None) or "")
+    return (inspect.isfunction(func) and func.__module__.startswith("imsearch.")
+            and func.__qualname__ == func.__name__ and module is not None
+            and module.__dict__.get(func.__name__) is func)
 
 
 def _load_all() -> None:
@@ -255,8 +283,8 @@ def expected_outputs(exercise: Exercise, cases: list) -> list:
     return out
 
 
-def run_cases(exercise: Exercise, func: Callable, cases: list, codes=()) -> list:
-    """Call ``func`` on every case, with the exercise's reference forbidden.
+def run_cases(exercise: Exercise, func: Callable, cases: list) -> list:
+    """Call ``func`` on every case.
 
     Parameters
     ----------
@@ -264,29 +292,26 @@ def run_cases(exercise: Exercise, func: Callable, cases: list, codes=()) -> list
     func : callable
         The student's function.
     cases : list of Case
-    codes : iterable of (file, name, first line), optional
-        Extra code locations of the reference to watch for (see :class:`_guard.forbid`).
 
     Returns
     -------
     list
         One entry per case: a tuple of arrays, or a string describing the error
         (``"NotImplementedError"`` for an unsolved stub, ``"ReferenceCallError: ..."``
-        when the reference was called). Runs in the student's process.
+        when the solution called a hidden function: the reference or a sibling, which
+        raise while the exercise is checked). Runs in the student's process.
     """
     results = []
     for case in cases:
         args, kwargs = _copy_args(case)
         try:
-            with forbid(exercise.id, codes=codes):
-                value = func(*args, **kwargs)
+            value = func(*args, **kwargs)
             results.append(to_arrays(value))
         except NotImplementedError:
             results.append("NotImplementedError")
-        except ReferenceCallError as err:
-            results.append(f"ReferenceCallError: {err}")
         except Exception as err:  # noqa: BLE001 - any student error becomes feedback
-            results.append(f"{type(err).__name__}: {err}")
+            text = str(err)
+            results.append(f"ReferenceCallError: {text}" if HIDDEN_MARK in text else f"{type(err).__name__}: {text}")
     return results
 
 
@@ -330,8 +355,8 @@ def score(exercise: Exercise, cases: list, outputs: list, expected: list | None 
     ref_calls = [o for o in outputs if isinstance(o, str) and o.startswith("ReferenceCallError")]
     if ref_calls:
         return Result(exercise.id, 0.0, exercise.points, "failed",
-                      f"{head}: 0/{exercise.points:g} points — "
-                      f"{ref_calls[0].partition(': ')[2] or 'the solution calls the library reference'}.",
+                      f"{head}: 0/{exercise.points:g} points — the solution calls the library's reference "
+                      f"(or a function computing the same): {ref_calls[0].partition(': ')[2] or 'a hidden function'}.",
                       0, len(cases))
     if expected is None:
         expected = expected_outputs(exercise, cases)
@@ -360,7 +385,10 @@ def evaluate(exercise_id: str, func: Callable, seed: int = 0) -> Result:
     if not callable(func):
         raise TypeError(f"func must be a function, got {type(func).__name__}")
     cases = exercise.make_cases(seed)
-    return score(exercise, cases, run_cases(exercise, func, cases))
+    expected = expected_outputs(exercise, cases)
+    with hidden_in_process(exercise) as stubbed:
+        outputs = run_cases(exercise, stubbed(func), cases)
+    return score(exercise, cases, outputs, expected=expected)
 
 
 def check(exercise_id: str, func: Callable, seed: int = 0) -> Callable:
@@ -380,7 +408,18 @@ def check(exercise_id: str, func: Callable, seed: int = 0) -> Callable:
     callable
         ``func`` if it passed every case, else the library's reference implementation,
         so the rest of the chapter still runs with correct results.
+
+    Notes
+    -----
+    This is feedback for the student, not a grade: the reference and its siblings are
+    hidden during the check only on a best-effort basis. The batch grader
+    (``python -m imsearch grade``) is what counts. In a kernel started by the batch grader
+    (environment variable ``IMSEARCH_GRADING``) nothing is checked here (the grader checks
+    after the notebook has run) and ``func`` is returned.
     """
+    if os.environ.get(GRADING_ENV):
+        print(f"Exercise {exercise_id}: checked by the batch grader after the notebook has run.")
+        return func
     result = evaluate(exercise_id, func, seed)
     print(result.feedback)
     if result.status == "passed":
@@ -404,14 +443,13 @@ def _encode_error(message: str) -> dict:
     if message == "NotImplementedError":
         return {"error": "not implemented"}
     if message.startswith("ReferenceCallError"):
-        return {"error": "reference"}
+        return {"error": "reference", "message": message.partition(": ")[2][:300]}
     kind, _, text = message.partition(": ")
     return {"error": "exception", "type": kind[:80], "message": text[:300]}
 
 
 def _write_json(path: str, data: dict) -> None:
     import json
-    import os
 
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
@@ -420,13 +458,12 @@ def _write_json(path: str, data: dict) -> None:
 
 
 def _check_one_in_kernel(item: dict, spec: dict, namespace: dict, use_alarm: bool) -> None:
-    import os
     import signal
 
     ex_id, name = item["id"], item["function"]
     base = os.path.join(spec["dir"], f"exercise-{ex_id}")
     open(base + ".started", "w").close()
-    record = {"id": ex_id, "function": name, "cases": []}
+    record = {"id": ex_id, "function": name, "cases": [], "token": spec["token"]}
     arrays: dict = {}
     func = namespace.get(name)
     if func is None:
@@ -443,7 +480,7 @@ def _check_one_in_kernel(item: dict, spec: dict, namespace: dict, use_alarm: boo
             if use_alarm:
                 signal.setitimer(signal.ITIMER_REAL, float(spec["check_timeout"]))
             for i, case in enumerate(cases):
-                (out,) = run_cases(exercise, func, [case], codes=[tuple(c) for c in item["codes"]])
+                (out,) = run_cases(exercise, func, [case])
                 if isinstance(out, str):
                     record["cases"].append(_encode_error(out))
                 elif sum(a.size for a in out) > MAX_OUTPUT_VALUES:
@@ -467,11 +504,13 @@ def _grade_in_kernel(spec: dict, namespace: dict) -> None:
 
     For each exercise in ``spec["exercises"]``, finds the student's function by name
     in ``namespace`` (the notebook's globals), runs it on the cases drawn from
-    ``spec["seed"]`` with the reference forbidden, and writes into ``spec["dir"]``
-    ``exercise-<id>.npz`` (the output arrays) and then ``exercise-<id>.json`` (one
-    entry per case: how many outputs, or which kind of error). Each exercise gets
-    ``spec["check_timeout"]`` seconds (SIGALRM). Nothing is scored here: the grading
-    process compares the arrays with its own expected values.
+    ``spec["seed"]`` (the kernel's library has no reference to call), and writes into
+    ``spec["dir"]`` ``exercise-<id>.npz`` (the output arrays) and then
+    ``exercise-<id>.json`` (one entry per case: how many outputs, or which kind of error,
+    and ``spec["token"]``). Each exercise gets ``spec["check_timeout"]`` seconds
+    (SIGALRM). Last, ``done.json`` holds the token: the grader accepts results only
+    with it. Nothing is scored here: the grading process compares the arrays with its
+    own expected values.
     """
     import signal
     import threading
@@ -487,10 +526,10 @@ def _grade_in_kernel(spec: dict, namespace: dict) -> None:
             try:
                 _check_one_in_kernel(item, spec, namespace, use_alarm)
             except (Exception, _CheckTimeout) as err:  # noqa: BLE001 - one exercise never stops the others
-                import os
                 _write_json(os.path.join(spec["dir"], f"exercise-{item['id']}.json"),
-                            {"id": item["id"], "status": "harness error",
+                            {"id": item["id"], "status": "harness error", "token": spec["token"],
                              "type": type(err).__name__[:80], "message": str(err)[:300]})
+        _write_json(os.path.join(spec["dir"], "done.json"), {"token": spec["token"]})
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)

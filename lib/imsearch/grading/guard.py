@@ -1,138 +1,168 @@
-"""Marks library functions as the reference solution of an exercise.
+"""Hiding the library's answers to an exercise while a student's function is checked.
 
-While a student's function is being checked, the reference of that exercise refuses
-to run, so a solution that only calls the library's own implementation earns no
-points. Outside a check the reference behaves normally: notebooks fall back on it
-when an exercise is not solved.
+An exercise's *hidden functions* are its reference (:attr:`Exercise.reference`) and its
+*siblings* (:attr:`Exercise.siblings`): every other library function that computes the same
+result, found by :func:`imsearch.grading.siblings.discover`. A solution that only calls one of
+them must earn nothing.
 
-Two layers do this:
+Two places hide them, with different strength:
 
-* the ``@reference(id)`` wrapper raises :class:`ReferenceCallError` at once while
-  :class:`forbid` is active for ``id`` (whatever name the function is called by: an
-  alias imported earlier is the same wrapped object);
-* :class:`forbid` also installs a profile hook (``sys.setprofile``) that notices when
-  the reference's *code* starts running, identified by its file, name and first
-  line. That catches the ways around the wrapper: the undecorated function fished
-  out of the wrapper's closure, or a wrapper whose guard state was replaced, or a
-  copy of the module loaded again. Batch grading relies on it, because it loads
-  fresh copies of the grading modules (see :mod:`imsearch.grading.batch`).
+* **Batch grading** (what counts): :func:`stub_package` rewrites a *copy* of the package at the
+  source level, each hidden function's body replaced by ``raise RuntimeError("... is not
+  available while grading ...")``, and the student's kernel imports that copy
+  (:mod:`imsearch.grading.batch`). The real code is absent from the kernel: no thread, profiler
+  trick, alias taken early, ``importlib.reload``, ``inspect.getsource``, ``__code__`` copy or
+  frame walk can reach it. The library's own callers of a hidden function fail the same way in
+  that kernel.
+* **In the notebook** (:func:`imsearch.grading.check`, a hint for the student, not a grade):
+  :func:`hidden_in_process` replaces the hidden functions by the same stubs in every loaded
+  ``imsearch`` module and in ``__main__`` for the duration of the check, and puts them back
+  afterwards. That is best effort: a student who kept another reference to the function, or
+  called it from another thread, gets past it. Only the batch grader's result is a grade.
 
-Copying the reference's source into the notebook is not detected: that code no
-longer comes from the library's file.
+The library's algorithm modules know nothing of grading: the exercises (``exercises/chNN.py``)
+name their reference and siblings.
 """
 from __future__ import annotations
 
-
-import functools
+import ast
+import contextlib
 import sys
+from pathlib import Path
 
-_FORBIDDEN: set[str] = set()
-# exercise id -> locations (file, name, first line) of its reference's code
-_REFERENCES: dict[str, set[tuple[str, str, int]]] = {}
+#: Every stub's message contains this; the grader recognises a hidden function's error by it.
+HIDDEN_MARK = "is not available while grading"
 
 
 class ReferenceCallError(RuntimeError):
-    """Raised when a solution calls the library's reference of the exercise being checked."""
+    """Raised by a hidden function (in-process stub) while its exercise is being checked."""
 
 
-def code_location(func) -> tuple[str, str, int]:
-    """Return ``(file, name, first line)`` of a plain Python function's code."""
-    code = func.__code__
-    return (code.co_filename, code.co_name, code.co_firstlineno)
+def hidden_message(qualname: str, exercise_ids) -> str:
+    """The error of a hidden function: ``"<module>.<name> is not available while grading ..."``."""
+    ids = ", ".join(sorted(exercise_ids))
+    return (f"{qualname} {HIDDEN_MARK} (it computes the answer of exercise {ids}): "
+            f"the solution must compute it itself")
 
 
-def reference(exercise_id: str):
-    """Decorator: register the decorated function as the reference of ``exercise_id``."""
-    if not isinstance(exercise_id, str):
-        raise TypeError(f"exercise_id must be a str like '1.2', got {type(exercise_id).__name__}")
-
-    def decorate(func):
-        forbidden = _FORBIDDEN  # bound now: rebinding the module's name later changes nothing
-        name = f"{func.__module__}.{func.__qualname__}"
-
-        @functools.wraps(func)
-        def guarded(*args, **kwargs):
-            if exercise_id in forbidden:
-                raise ReferenceCallError(_message(exercise_id, name))
-            return func(*args, **kwargs)
-
-        del guarded.__wrapped__  # keep the unguarded function out of easy reach
-        guarded.__exercise_id__ = exercise_id
-        guarded.__reference_code__ = code_location(func)
-        guarded.__reference_name__ = name
-        _REFERENCES.setdefault(exercise_id, set()).add(code_location(func))
-        return guarded
-    return decorate
+def hidden_functions(exercises) -> dict:
+    """``{module name: {function name: set of exercise ids}}`` of the exercises' hidden functions."""
+    out: dict = {}
+    for ex in exercises:
+        for func in ex.hidden:
+            out.setdefault(func.__module__, {}).setdefault(func.__name__, set()).add(ex.id)
+    return out
 
 
-def _message(exercise_id: str, name: str) -> str:
-    return (f"the solution of exercise {exercise_id} calls the library's reference "
-            f"{name}; write it yourself")
-
-
-class forbid:
-    """Context manager: forbid the references of the given exercise ids while it is active.
+def stub_source(source: str, module: str, names: dict) -> str:
+    """Return ``source`` with the body of each top-level function in ``names`` replaced by a stub.
 
     Parameters
     ----------
-    *exercise_ids : str
-        The exercises being checked.
-    codes : iterable of (file, name, first line), optional
-        Code locations of the references, in addition to those registered by
-        ``@reference`` in this process (batch grading passes them in, computed in the
-        grading process).
+    source : str
+        A module's source code.
+    module : str
+        Its dotted name (for the message).
+    names : dict of str to set of str
+        Function name -> ids of the exercises it answers.
 
-    On leaving the block without another exception, :class:`ReferenceCallError` is
-    raised if the code of one of these references ran inside it, however it was
-    reached.
+    Returns
+    -------
+    str
+        The rewritten module (``ast.unparse``: comments are dropped). Each stub keeps its
+        signature and raises ``RuntimeError`` with :func:`hidden_message`; its decorators are
+        dropped.
+
+    Raises
+    ------
+    ValueError
+        If one of ``names`` is not a top-level function of the module.
     """
-
-    _forbidden = _FORBIDDEN  # the set the wrappers look at, bound once
-
-    def __init__(self, *exercise_ids: str, codes=()):
-        self.ids = set(exercise_ids)
-        self.codes = {tuple(c) for c in codes}
-        for ex_id in self.ids:
-            self.codes |= _REFERENCES.get(ex_id, set())
-        self._added: set[str] = set()
-        self._previous = None
-        self.called: str | None = None  # the reference that ran, once one did
-
-    def _hook(self, frame, event, arg):
-        if event == "call" and self.called is None:
-            code = frame.f_code
-            if code.co_filename in self._files and \
-                    (code.co_filename, code.co_name, code.co_firstlineno) in self.codes:
-                module = frame.f_globals.get("__name__", "?")
-                self.called = f"{module}.{getattr(code, 'co_qualname', code.co_name)}"
-
-    def __enter__(self):
-        self.called = None
-        self._files = {c[0] for c in self.codes}
-        self._added = self.ids - self._forbidden
-        self._forbidden.update(self._added)
-        if self.codes:  # last: nothing may fail once the hook is on
-            self._previous = sys.getprofile()
-            sys.setprofile(self._hook)
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if self.codes:
-            sys.setprofile(None)
-            _restore_profiler(self._previous)
-            self._previous = None
-        self._forbidden.difference_update(self._added)
-        if exc_type is None and self.called is not None:
-            ids = ", ".join(sorted(self.ids))
-            raise ReferenceCallError(_message(ids, self.called))
-        return False
+    tree = ast.parse(source)
+    found = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in names:
+            message = hidden_message(f"{module}.{node.name}", names[node.name])
+            node.body = [ast.Raise(exc=ast.Call(func=ast.Name("RuntimeError", ast.Load()),
+                                                args=[ast.Constant(message)], keywords=[]), cause=None)]
+            node.decorator_list = []
+            node.returns = None
+            found.add(node.name)
+    missing = sorted(set(names) - found)
+    if missing:
+        raise ValueError(f"{module} has no top-level function {', '.join(missing)} to hide")
+    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
 
 
-def _restore_profiler(previous) -> None:
-    """Put back the profiler that was active before a check (a function, or cProfile's)."""
-    if previous is None:
-        return
-    if callable(previous):
-        sys.setprofile(previous)
-    elif hasattr(previous, "enable"):  # cProfile.Profile, a C-level profiler
-        previous.enable()
+def stub_package(package_dir, exercises) -> list:
+    """Rewrite, in place, a copy of the ``imsearch`` package so the exercises' hidden functions are stubs.
+
+    Parameters
+    ----------
+    package_dir : str or Path
+        The copy's ``imsearch`` folder (never the installed library).
+    exercises : iterable of Exercise
+
+    Returns
+    -------
+    list of str
+        The hidden functions, as ``"module.name"``, sorted.
+    """
+    package_dir = Path(package_dir)
+    hidden = []
+    for module, names in hidden_functions(exercises).items():
+        parts = module.split(".")
+        if parts[0] != "imsearch":
+            raise ValueError(f"{module} is not a module of imsearch")
+        path = package_dir.joinpath(*parts[1:]).with_suffix(".py")
+        if not path.is_file():
+            path = package_dir.joinpath(*parts[1:], "__init__.py")
+        path.write_text(stub_source(path.read_text(encoding="utf-8"), module, names), encoding="utf-8")
+        hidden += [f"{module}.{name}" for name in names]
+    return sorted(hidden)
+
+
+def _stub(func, exercise_ids):
+    message = hidden_message(f"{func.__module__}.{func.__name__}", exercise_ids)
+
+    def hidden(*args, **kwargs):
+        raise ReferenceCallError(message)
+
+    hidden.__name__, hidden.__qualname__, hidden.__module__ = func.__name__, func.__qualname__, func.__module__
+    return hidden
+
+
+@contextlib.contextmanager
+def hidden_in_process(*exercises):
+    """Context manager: the exercises' hidden functions are stubs in this process while it is active.
+
+    Every loaded module named ``imsearch...`` and ``__main__`` (the notebook) that holds one of
+    the functions under any name gets the stub under that name; all are put back on exit.
+    It yields ``stubbed(func)``: the stub of ``func`` if it is a hidden function, else ``func``.
+    Best effort only (see the module docstring).
+    """
+    stubs = {}
+    for ex in exercises:
+        for func in ex.hidden:
+            stubs.setdefault(id(func), [func, set()])[1].add(ex.id)
+    for entry in stubs.values():
+        entry.append(_stub(entry[0], entry[1]))
+    originals = {id(e[2]): e[0] for e in stubs.values()}
+    try:
+        _swap(stubs, lambda entry: entry[0], lambda entry: entry[2])
+        yield lambda func: next((e[2] for e in stubs.values() if e[0] is func), func)
+    finally:
+        # every stub back to its function, including those a lazy package cached meanwhile
+        _swap({k: [v, None, None] for k, v in originals.items()}, lambda entry: None, lambda entry: entry[0])
+
+
+def _swap(table, expected, replacement) -> None:
+    """In ``imsearch`` modules and ``__main__``, replace each value found in ``table`` (by id)."""
+    for name, module in list(sys.modules.items()):
+        if module is None or not (name == "__main__" or name == "imsearch" or name.startswith("imsearch.")):
+            continue
+        namespace = getattr(module, "__dict__", {})
+        for attr, value in list(namespace.items()):
+            entry = table.get(id(value))
+            if entry is not None and (expected(entry) is None or value is expected(entry)):
+                namespace[attr] = replacement(entry)

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from imsearch.signal import quantization
+from imsearch.descriptors import bow
 from imsearch.grading.checks import Case, Exercise, register
+from imsearch.signal import quantization
 
 
 def _cases_1_1(rng):
@@ -102,4 +103,5 @@ register(Exercise(
     signature="assign(points: (N, d) array, centroids: (k, d) array) -> (N,) int array of indices in 0..k-1 "
               "(nearest in Euclidean distance, ties to the lower index)",
     reference=quantization.assign, cases=_cases_1_4, rtol=0, atol=0,
+    siblings=(bow.assign_words,),
 ))

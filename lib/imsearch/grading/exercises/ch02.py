@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from imsearch.signal import color
 from imsearch.grading.checks import Case, Exercise, register
+from imsearch.signal import color
 
 
 def _constant_image(h, w, rgb):
@@ -58,6 +58,7 @@ register(Exercise(
               "U = (B - Y) / 1.772, V = (R - Y) / 1.402",
     # 1e-5 accepts the 6-digit coefficients printed in textbooks
     reference=color.rgb_to_yuv, cases=_cases_2_2, rtol=0, atol=1e-5,
+    siblings=(color._rgb_to_yuv,),
 ))
 
 
@@ -81,6 +82,7 @@ register(Exercise(
     signature="rgb_to_cmyk(rgb: (..., 3) float in [0, 1]) -> (..., 4) float: K = 1 - max(R, G, B), "
               "C = (1 - R - K) / (1 - K), ...; black is (0, 0, 0, 1)",
     reference=color.rgb_to_cmyk, cases=_cases_2_3, rtol=1e-7, atol=1e-9,
+    siblings=(color._rgb_to_cmyk,),
 ))
 
 
@@ -102,6 +104,7 @@ register(Exercise(
     signature="srgb_to_linear(c: float array in [0, 1]) -> float array of c's shape: c / 12.92 if c <= 0.04045, "
               "else ((c + 0.055) / 1.055) ** 2.4",
     reference=color.srgb_to_linear, cases=_cases_2_4, rtol=1e-7, atol=1e-10,
+    siblings=(color._srgb_to_linear,),
 ))
 
 
@@ -125,4 +128,5 @@ register(Exercise(
     signature="delta_e76(lab1: (..., 3) float, lab2: (..., 3) float) -> (...) float, the Euclidean distance "
               "over the last axis",
     reference=color.delta_e76, cases=_cases_2_5, rtol=1e-7, atol=1e-9,
+    siblings=(color._delta_e76,),
 ))

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from imsearch import eval, index
+from imsearch import eval, index, matching
 from imsearch.descriptors import histograms as globaldesc
 from imsearch.grading.checks import Case, Exercise, register
+from imsearch.index import ann, brute_force
 
 
 def _cases_3_1(rng):
@@ -33,6 +34,7 @@ register(Exercise(
     signature="squared_distances(queries: (Q, D) array, uint8 or float, database: (N, D) array) -> "
               "(Q, N) float array, entry [i, j] = sum over d of (queries[i, d] - database[j, d])²",
     reference=index.squared_l2, cases=_cases_3_1, rtol=1e-9, atol=1e-6,
+    siblings=(ann._sq_dist, brute_force.pairwise_distances, matching._squared_distances),
 ))
 
 

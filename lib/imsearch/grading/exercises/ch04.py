@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from imsearch import features
-from imsearch.features import _common
+from imsearch.features import _common, harris
 from imsearch.grading.checks import Case, Exercise, register
 
 
@@ -42,6 +42,7 @@ register(Exercise(
               "(H, W) float array R = det(M) − k·trace(M)², M = sigma_d² · G(sigma_i) * [[Ix², IxIy], [IxIy, Iy²]], "
               "Ix = gaussian_filter(gray, sigma_d, order=(0, 1)), Iy = gaussian_filter(gray, sigma_d, order=(1, 0))",
     reference=features.harris_response, cases=_cases_4_1, rtol=1e-6, atol=1e-13,
+    siblings=(harris._harris,),
 ))
 
 
@@ -77,6 +78,7 @@ register(Exercise(
     signature="local_maxima(response: (H, W) float array, threshold: float) -> (H, W) bool array, True where "
               "response > threshold and response >= each of its (up to 8) neighbours inside the image",
     reference=features.local_maxima, cases=_cases_4_2, rtol=0, atol=0,
+    siblings=(harris._local_max_mask,),
 ))
 
 

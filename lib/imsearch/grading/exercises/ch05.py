@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from imsearch import geometry, matching
+from imsearch.geometry import robust, transforms
 from imsearch.grading.checks import Case, Exercise, register
-
 
 # ----------------------------------------------------------------------------- 5.1 ratio test
 
@@ -72,6 +72,7 @@ register(Exercise(
     signature="fit_affine(src: (N, 2) float, dst: (N, 2) float) -> (3, 3) float "
               "[[a11, a12, tx], [a21, a22, ty], [0, 0, 1]] minimising the squared residuals",
     reference=geometry.fit_affine, cases=_cases_5_2, rtol=1e-6, atol=1e-8,
+    siblings=(transforms._fit_affine,),
 ))
 
 
@@ -105,6 +106,7 @@ register(Exercise(
     signature="fit_homography(src: (N, 2) float, dst: (N, 2) float) -> (3, 3) float H with H[2, 2] = 1, "
               "by the DLT on points normalised to centroid 0 and mean distance sqrt(2)",
     reference=geometry.fit_homography, cases=_cases_5_3, rtol=1e-6, atol=1e-9,
+    siblings=(transforms._fit_homography, transforms.fit_model),
 ))
 
 
@@ -136,4 +138,5 @@ register(Exercise(
     signature="ransac_iterations(inlier_ratio: float, sample_size: int, confidence: float) -> int "
               "N = ceil(log(1 - p) / log(1 - w**s)), at least 1",
     reference=geometry.ransac_iterations, cases=_cases_5_4, rtol=0, atol=0,
+    siblings=(robust._n_iters,),
 ))

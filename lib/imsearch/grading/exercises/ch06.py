@@ -5,8 +5,8 @@ import numpy as np
 
 from imsearch import descriptors
 from imsearch.descriptors import spatial_envelope as gist
-from imsearch.index import reranking as rerank
 from imsearch.grading.checks import Case, Exercise, register
+from imsearch.index import reranking as rerank
 
 
 def _cases_6_1(rng):
@@ -97,6 +97,7 @@ register(Exercise(
     signature="grid_pool(energy: (..., H, W) float array, grid: int) -> (..., grid, grid) float array; cell (i, j) is "
               "the mean of rows floor(i·H/grid) .. floor((i+1)·H/grid) - 1 and the same for the columns",
     reference=gist.grid_pool, cases=_cases_6_3, rtol=1e-9, atol=1e-12,
+    siblings=(gist._pool,),
 ))
 
 
@@ -127,4 +128,5 @@ register(Exercise(
               "length: int) -> float, the mean over queries of the fraction of their relevant items among their "
               "`length` most similar (ties: lower index first)",
     reference=rerank.shortlist_recall, cases=_cases_6_4, rtol=1e-12, atol=1e-12,
+    siblings=(rerank.shortlist_recall_curve,),
 ))

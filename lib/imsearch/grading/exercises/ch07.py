@@ -4,8 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from imsearch import descriptors
-from imsearch.index import inverted_file as invindex
+from imsearch.descriptors import bow
 from imsearch.grading.checks import Case, Exercise, register
+from imsearch.index import inverted_file as invindex
 
 
 def _random_postings(rng, n_words, n_images, density):
@@ -53,6 +54,7 @@ register(Exercise(
               "query_weights: (m,) float, n_images: int) -> (n_images,) float array of dot products; the "
               "posting list of word w is ids[ptr[w]:ptr[w+1]] with weights[ptr[w]:ptr[w+1]]",
     reference=invindex.score_postings, cases=_cases_7_1, rtol=1e-9, atol=1e-12,
+    siblings=(invindex._accumulate,),
 ))
 
 
@@ -79,6 +81,7 @@ register(Exercise(
     signature="tfidf_weights(counts: (N, k) non-negative counts) -> (N, k) float array "
               "(n_id / n_d) · log(N / n_i), zero rows for images without words and 0 for words in no image",
     reference=descriptors.tfidf_weights, cases=_cases_7_2, rtol=1e-9, atol=1e-12,
+    siblings=(bow.tfidf,),
 ))
 
 
