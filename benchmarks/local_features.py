@@ -30,16 +30,8 @@ import time
 import numpy as np
 
 from imsearch import data, eval, features, geometry, matching
+from imsearch._util.timing import best_of
 from imsearch.image import to_gray
-
-
-def _best_time(fn, repeat=3):
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def _table(header, rows):
@@ -59,10 +51,10 @@ def bench_harris(images, names):
     for img, name in zip(images, names):
         g = to_gray(img)
         g32 = g.astype(np.float32)
-        t_resp, _ = _best_time(lambda: features.harris_response(g, sigma_d=1.0, sigma_i=2.0, k=0.05))
-        t_cv_resp, _ = _best_time(lambda: cv2.cornerHarris(g32, blockSize=5, ksize=3, k=0.05))
-        t_det, ours = _best_time(lambda: features.harris_corners(g, n_best=500))
-        t_cv_det, theirs = _best_time(lambda: features.detect_opencv(g, "harris", n_best=500))
+        t_resp, _ = best_of(lambda: features.harris_response(g, sigma_d=1.0, sigma_i=2.0, k=0.05))
+        t_cv_resp, _ = best_of(lambda: cv2.cornerHarris(g32, blockSize=5, ksize=3, k=0.05))
+        t_det, ours = best_of(lambda: features.harris_corners(g, n_best=500))
+        t_cv_det, theirs = best_of(lambda: features.detect_opencv(g, "harris", n_best=500))
         frac = features.fraction_within(ours, theirs[:, :2], tol_px=2.0)
         agree.append(frac)
         tot += [t_resp, t_cv_resp, t_det, t_cv_det]
@@ -83,7 +75,7 @@ def bench_harris(images, names):
 def bench_sift(images, Hs, n_keypoints=1000):
     grays = [to_gray(im) for im in images[:4]]
     kps = [features.detect_opencv(g, "sift", n_best=n_keypoints, with_angle=True) for g in grays]
-    describe = {"ours": features.sift_descriptor, "OpenCV": features.opencv_sift_descriptor}
+    describe = {"ours": features.sift_descriptor, "OpenCV": lambda g, k: features.opencv_sift(g, keypoints=k)[1]}
     desc, times = {}, {}
     for name, f in describe.items():
         t0 = time.perf_counter()
@@ -109,11 +101,11 @@ def bench_sift(images, Hs, n_keypoints=1000):
 
 def _estimators(seed):
     return {
-        "ours (RANSAC)": lambda s, d: geometry.ransac_homography(s, d, threshold=3.0, confidence=0.999,
+        "ours (RANSAC)": lambda s, d: geometry.ransac_homography(s, d, threshold_px=3.0, confidence=0.999,
                                                                  max_iters=10000, seed=seed),
-        "OpenCV RANSAC": lambda s, d: geometry.opencv_homography(s, d, "ransac", threshold=3.0, confidence=0.999,
+        "OpenCV RANSAC": lambda s, d: geometry.opencv_homography(s, d, "ransac", threshold_px=3.0, confidence=0.999,
                                                                  max_iters=10000, seed=seed),
-        "OpenCV USAC_MAGSAC": lambda s, d: geometry.opencv_homography(s, d, "magsac", threshold=3.0,
+        "OpenCV USAC_MAGSAC": lambda s, d: geometry.opencv_homography(s, d, "magsac", threshold_px=3.0,
                                                                       confidence=0.999, max_iters=10000, seed=seed),
     }
 

@@ -14,16 +14,8 @@ import time
 
 import numpy as np
 
+from imsearch._util.timing import best_of
 from imsearch.eval import micro_average_precision, recall_at_precision
-
-
-def _best_of(fn, repeat=3):
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def main() -> None:
@@ -44,8 +36,8 @@ def main() -> None:
     print("| input | µAP (s) | recall at 90 % precision (s) | µAP |")
     print("|---|---:|---:|---:|")
     for name, (pred, g) in forms.items():
-        t_uap = _best_of(lambda: micro_average_precision(pred, g))
-        t_rp = _best_of(lambda: recall_at_precision(pred, g, 0.9))
+        t_uap, _ = best_of(lambda: micro_average_precision(pred, g))
+        t_rp, _ = best_of(lambda: recall_at_precision(pred, g, 0.9))
         print(f"| {name} | {t_uap:.2f} | {t_rp:.2f} | {micro_average_precision(pred, g):.4f} |")
 
 

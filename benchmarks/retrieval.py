@@ -1,408 +1,344 @@
-"""Retrieval leaderboard: every method of chapters 3, 6 and 7 on the course's two benchmarks.
+"""Retrieval leaderboard: every method of chapters 3, 6 and 7 on the course's three benchmarks, with intervals.
 
 Prints, in one run (markdown tables, ready for ``benchmarks/RESULTS.md``):
 
-1. the two benchmarks (:mod:`imsearch.eval.benchmarks`): build time, load time, sizes;
-2. for every method in :data:`METHODS` whose module is available: descriptor extraction
-   time per image, search time per query, mAP on ``scenes``, µAP, recall at 90 %
-   precision and µAP_SN on ``copy_detection``;
-3. the inverted index against brute force as the database grows (same scores? time
-   ratio), on the real bags of words of ``scenes`` and on larger synthetic ones — when
-   :mod:`imsearch.index.inverted_file` and :mod:`imsearch.descriptors` provide them.
+1. the benchmarks (:mod:`imsearch.eval.benchmarks`): build time, sizes, query counts;
+2. every method: extraction time per image, search time per query, and each score with
+   its 95 % percentile bootstrap interval over queries (1000 resamples, seed 0): mAP on
+   ``scenes`` (every group photo a query) and mAP (first photo) for continuity with the
+   first version; N-S score and mAP on ``ukbench``; µAP, recall at 90 % precision and
+   µAP_SN on ``copy_detection``;
+3. which neighbouring methods the benchmarks can tell apart: the paired bootstrap of
+   their difference on the same queries (an ordering holds only where it excludes 0);
+4. the inverted index against brute force as the database grows.
 
-Adding a method: append a :class:`Method` to :data:`METHODS` (later chapters do), either
-
-* ``Method(name, chapter, extract, metric)`` with ``extract(image) -> (D,) vector`` and
-  ``metric`` one of :data:`imsearch.eval.SIMILARITY_METRICS`; or
-* ``Method(name, chapter, extract, score)`` with ``extract(images) -> features`` for a
-  list of images (an array with one row per image, or an object with ``select(indices)``)
-  and ``score(query_features, database_features) -> (Q, N) similarities`` (higher =
-  more similar).
+The methods are the course's one registry, :data:`imsearch.eval.methods.METHODS`: chapters
+3 and 6's global descriptors through :mod:`imsearch.eval.global_methods` (cached
+descriptors, the same numbers as the chapter), chapter 7's variants through
+:func:`imsearch.eval.bow_pipeline.variant_similarity` at the vocabulary size the registry gives
+(vocabularies trained on the first 400 photos of ``copy_detection.train``,
+:data:`imsearch.eval.bow_pipeline.N_TRAIN`; ImageNet samples, never a query or a positive).
 
 Usage (from the repository root, with the course data pack)::
 
     IMSEARCH_DATA_MIRROR=../shared/data .venv/bin/python benchmarks/retrieval.py [--rebuild] [--only NAME ...]
 
-``--rebuild`` rebuilds both benchmarks first (to time the build); otherwise the build
-time recorded in the cache is printed. Local-feature methods train their vocabularies on
-``copy_detection.train`` (700 ImageNet samples; they are distractors of ``scenes``, never
-queries or positives). The first run extracts SIFT features of ~3000 images (minutes on
-two cores); they are cached by :func:`imsearch.features.cached_features`.
+``--rebuild`` rebuilds ``scenes`` and ``copy_detection`` first (to time the build). The
+first run extracts SIFT features of ~3300 images (minutes on two cores); they are cached.
 """
 from __future__ import annotations
 
 import argparse
 import datetime
-import functools
-import importlib
 import os
 import platform
 import sys
 import time
-from dataclasses import dataclass
-from typing import Callable, Union
 
 import numpy as np
 
-from imsearch import descriptors
-from imsearch.eval import benchmarks
+from imsearch import descriptors, eval
+from imsearch._util.timing import best_of
+from imsearch.eval import benchmarks, bow_pipeline, global_methods
+from imsearch.features.extraction import cached_features, extract_features
+
+N_RESAMPLES = 1000
+SEED = 0
+#: The methods: the course's one registry, in table order (chapter 3, 6, then 7).
+METHODS = eval.METHODS
 
 
-@dataclass
-class Method:
-    """One leaderboard entry: ``(name, chapter, extract, metric)`` (see the module docstring).
-
-    ``batch=True`` with a string ``metric``: ``extract`` takes the list of images and
-    returns an ``(N, D)`` array at once. ``timing``: for an ``extract`` that reads a cache
-    (SIFT features), a function ``images -> ms per image`` that measures the real
-    extraction on a sample instead.
-    """
-
-    name: str
-    chapter: int
-    extract: Callable
-    metric: Union[str, Callable]
-    batch: bool = False
-    timing: Union[Callable, None] = None
-
-    @property
-    def is_global(self) -> bool:
-        return isinstance(self.metric, str)
-
-
-def _optional(module: str):
-    """The module ``imsearch.<module>``, or None when it does not exist (yet)."""
-    try:
-        return importlib.import_module(f"imsearch.{module}")
-    except ImportError:
-        return None
-
-
-# ----------------------------------------------------------------------------- chapter 3
-
-METHODS: list[Method] = [
-    Method("pixels 16×16", 3, lambda im: descriptors.pixel_descriptor(im, size=(16, 16)), "l2"),
-    Method("RGB histogram 8×8×8 (L1)", 3, lambda im: descriptors.color_histogram(im, (8, 8, 8)), "l1"),
-]
-
-# ----------------------------------------------------------------------------- chapter 6
-
-_gb = _optional("global_benchmark")
-_gist = _optional("gist")
-if _gb is not None and all(hasattr(_gb, n) for n in ("METHODS", "describe", "similarity")):
-    # chapter 6's own definitions (imsearch.eval.global_methods), so that the numbers match the chapter's
-    for _key, _m in _gb.METHODS.items():
-        if _key == "pixels":
-            continue
-        METHODS.append(Method(_m.label, 6, functools.partial(_gb.describe, method=_key, progress=False),
-                              functools.partial(_gb.similarity, method=_key)))
-else:
-    if hasattr(descriptors, "SPACES") and "hsv" in descriptors.SPACES:
-        METHODS += [
-            Method("RGB histogram 8×8×8 (χ²)", 6, lambda im: descriptors.color_histogram(im, (8, 8, 8), "rgb"),
-                   "chi2"),
-            Method("HSV histogram 16×8×4 (χ²)", 6, lambda im: descriptors.color_histogram(im, (16, 8, 4), "hsv"),
-                   "chi2"),
-            Method("Lab histogram 8×8×8 (χ²)", 6, lambda im: descriptors.color_histogram(im, (8, 8, 8), "lab"),
-                   "chi2"),
-        ]
-    if hasattr(descriptors, "color_signature") and hasattr(descriptors, "emd_distances"):
-        METHODS.append(Method(
-            "Lab palette, 8 colours (EMD)", 6,
-            lambda images: [descriptors.color_signature(im, 8, "lab", max_samples=1024, seed=0) for im in images],
-            lambda queries, database: -descriptors.emd_distances(queries, database)))
-    if _gist is not None and hasattr(_gist, "gist_many"):
-        METHODS.append(Method("GIST 4×8 Gabor, 4×4 grid (L2)", 6,
-                              functools.partial(_gist.gist_many, progress=False), "l2", batch=True))
-
-# ----------------------------------------------------------------------------- chapter 7
-
-_bovw = _optional("bovw")
-_invindex = _optional("invindex")
-_HAVE_BOVW = _bovw is not None and all(hasattr(_bovw, n) for n in (
-    "extract_features", "Pipeline", "bow_similarity", "he_similarity", "vlad_similarity"))
-
-
-@functools.lru_cache(maxsize=None)
-def _train_features():
-    cd = benchmarks.load_copy_detection(progress=False)
-    return _sift(cd.train, "train")
-
-
-def _sift(images, name=None):
-    if name is not None and hasattr(_bovw, "cached_features"):
-        return _bovw.cached_features(images, name, max_keypoints=300, progress=False)
-    return _bovw.extract_features(images, max_keypoints=300, progress=False)
-
-
-@functools.lru_cache(maxsize=None)
-def _pipeline(k):
-    return _bovw.Pipeline(_train_features(), k, seed=0)
-
-
-_VOCABULARIES = (64, 1024)
-_SIFT_CACHE: dict = {}
-
-
-def _features(images):
-    """SIFT features (shared by every chapter-7 entry, cached on disk by content), already quantised.
-
-    The vocabularies are trained (on ``copy_detection.train``) and the words computed here,
-    so that a method's search time counts only what follows: its vectors or signatures,
-    the database index and the scoring.
-    """
-    tag = getattr(images, "tag", None)
-    feats = _SIFT_CACHE.get(tag)
-    if feats is None:
-        feats = _sift(images, tag)
-        for k in _VOCABULARIES:
-            _pipeline(k).words(feats)
-        _SIFT_CACHE[tag] = feats
-    return feats
-
-
-def _sift_timing(k):
-    def timing(images):
-        """ms per image of SIFT (300 keypoints, no cache) and quantisation to the k words."""
-        pipe = _pipeline(k)
-        t0 = time.perf_counter()
-        feats = _bovw.extract_features(list(images), max_keypoints=300, progress=False)
-        _bovw.quantize(feats.rootsift(), pipe.centroids)
-        return 1000 * (time.perf_counter() - t0) / len(images)
-    return timing
-
-
-if _HAVE_BOVW:
-    METHODS += [
-        Method("BoVW k=1024, counts (cosine)", 7, _features,
-               lambda q, db: _bovw.bow_similarity(_pipeline(1024), db, q, "counts"), timing=_sift_timing(1024)),
-        Method("BoVW k=1024, TF-IDF (cosine)", 7, _features,
-               lambda q, db: _bovw.bow_similarity(_pipeline(1024), db, q, "tfidf"), timing=_sift_timing(1024)),
-        Method("BoVW k=1024, TF-IDF, 5 % stop words", 7, _features,
-               lambda q, db: _bovw.bow_similarity(_pipeline(1024), db, q, "tfidf", stop_fraction=0.05),
-               timing=_sift_timing(1024)),
-        Method("Hamming embedding k=1024, 64 bits, h=24", 7, _features,
-               lambda q, db: _bovw.he_similarity(_pipeline(1024), db, q, threshold=24), timing=_sift_timing(1024)),
-        Method("VLAD k=64 (8192-D)", 7, _features,
-               lambda q, db: _bovw.vlad_similarity(_pipeline(64), db, q), timing=_sift_timing(64)),
-        Method("VLAD k=64, PCA 128-D", 7, _features,
-               lambda q, db: _bovw.vlad_similarity(_pipeline(64), db, q, pca_dim=128), timing=_sift_timing(64)),
-    ]
-
-
-# ----------------------------------------------------------------------------- running a method
-
-class _Tagged(list):
-    """A list of images with a ``tag`` naming it for the feature cache."""
-
-    def __init__(self, images, tag):
-        super().__init__(images)
-        self.tag = tag
-
-
-def _extract(method: Method, images, tag):
-    if method.batch or not method.is_global:
-        return method.extract(_Tagged(images, tag))
-    return np.stack([np.asarray(method.extract(im), np.float64).ravel() for im in images])
-
-
-def _select(features, indices):
-    if hasattr(features, "select"):
-        return features.select(np.asarray(indices))
-    if isinstance(features, np.ndarray):
-        return features[np.asarray(indices)]
-    return [features[i] for i in indices]
-
-
-def _score(method: Method, queries, database):
-    if method.is_global:
-        return benchmarks.similarity_matrix(queries, database, method.metric)
-    return np.asarray(method.metric(queries, database), np.float64)
-
-
-def run_method(method: Method, sc, cd) -> dict:
-    """Extraction time per image, search time per query, mAP on scenes, µAP (and _SN) on copy_detection."""
+def _timed(func, *args, **kwargs):
     t0 = time.perf_counter()
-    f_all = _extract(method, sc.images, "scenes")
-    t_ext = time.perf_counter() - t0
-    n_ext = len(sc.images)
-    t0 = time.perf_counter()
-    sim = _score(method, _select(f_all, sc.query_indices), f_all)
-    t_search = time.perf_counter() - t0
-    scenes_map = sc.evaluate(sim)["mAP"]
-    t0 = time.perf_counter()
-    fq = _extract(method, cd.queries, "copy_queries")
-    fr = _extract(method, cd.references, "copy_references")
-    fb = _extract(method, cd.background, "copy_background")
-    t_ext += time.perf_counter() - t0
-    n_ext += len(cd.queries) + len(cd.references) + len(cd.background)
-    t0 = time.perf_counter()
-    sim_r = _score(method, fq, fr)
-    sim_b = _score(method, fq, fb)
-    t_search_cd = time.perf_counter() - t0
-    cd_scores = cd.evaluate_similarity(sim_r, sim_b, k=10)
-    extract_ms = 1000 * t_ext / n_ext
-    if method.timing is not None:  # the extraction above read a cache: measure it on a sample
-        extract_ms = method.timing(sc.images[::40] + cd.queries[::15])
-    return {"extract_ms": extract_ms,
-            "search_ms_scenes": 1000 * t_search / len(sc.query_indices),
-            "search_ms_copy": 1000 * t_search_cd / len(cd.queries),
-            "mAP": scenes_map, **cd_scores}
+    out = func(*args, **kwargs)
+    return out, time.perf_counter() - t0
+
+
+# ----------------------------------------------------------------------------- similarities per method
+
+def global_entries(benches):
+    """Chapter 3 and 6 entries: ``(name, chapter, run)``, ``run() -> dict`` of similarities and timings."""
+    sc, uk, cd = benches
+
+    def make(key):
+        def run():
+            out = {}
+            d_sc, sec = global_methods.scenes_descriptors(sc, key, progress=False)
+            d_uk, _ = global_methods.cached_descriptors(uk.images, key, "ukbench", progress=False)
+            d_cd = global_methods.copy_detection_descriptors(cd, key, progress=False)
+            out["scenes"], t = _timed(global_methods.similarity, d_sc[sc.query_indices], d_sc, key)
+            out["search_ms"] = 1000 * t / len(sc.query_indices)
+            out["ukbench"] = global_methods.similarity(d_uk, d_uk, key)
+            out["copy"] = global_methods.similarity(d_cd["queries"], d_cd["references"], key)
+            out["copy_bg"] = global_methods.similarity(d_cd["queries"], d_cd["background"], key)
+            out["extract_ms"] = 1000 * sec
+            return out
+        return run
+
+    return [(m.label, m.chapters[0], make(key)) for key, m in METHODS.items() if m.metric is not None]
+
+
+def local_entries(benches, progress=False):
+    """Chapter 7 entries (SIFT features and vocabularies cached; words computed before the timed search)."""
+    sc, uk, cd = benches
+    mk = bow_pipeline.MAX_KEYPOINTS
+    state = {}
+
+    def setup():
+        if not state:
+            train = cached_features(cd.train[:bow_pipeline.N_TRAIN], "train", mk, progress)
+            state["features"] = {
+                "scenes": cached_features(sc.images, "scenes", mk, progress),
+                "ukbench": cached_features(uk.images, "ukbench", mk, progress),
+                "copy_references": cached_features(cd.references, "copy_references", mk, progress),
+                "copy_queries": cached_features(cd.queries, "copy_queries", mk, progress),
+                "copy_background": cached_features(cd.background, "copy_background", mk, progress),
+            }
+            state["pipelines"] = {k: bow_pipeline.Pipeline(train, k) for k in sorted({m.k for m in METHODS.values() if m.k})}
+            for p in state["pipelines"].values():
+                for f in state["features"].values():
+                    p.words(f)
+            # SIFT + RootSIFT timed without the cache on a sample of the scenes images
+            sample = sc.images[::40]
+            feats, t = _timed(extract_features, sample, mk, progress=False)
+            feats.rootsift()
+            state["sift_ms"] = 1000 * t / len(sample)
+            state["sample"] = feats
+        return state
+
+    def make(variant, k):
+        def run():
+            st = setup()
+            f, p = st["features"], st["pipelines"][k]
+            from imsearch.descriptors import bow as _bow
+            assign = getattr(_bow, "assign_words", None) or getattr(_bow, "quantize")
+            _, t_q = _timed(assign, st["sample"].rootsift(), p.centroids)
+            db, queries = f["scenes"], f["scenes"].select(sc.query_indices)
+            sim = lambda d, q, **kw: bow_pipeline.variant_similarity(variant, p, d, q, **kw)  # noqa: E731
+            sim(db, queries, exclude=sc.query_indices)  # encodes the database (kept in memory)
+            out = {}
+            out["scenes"], t = _timed(sim, db, queries, exclude=sc.query_indices)
+            out["search_ms"] = 1000 * t / len(sc.query_indices)
+            out["ukbench"] = sim(f["ukbench"], f["ukbench"])
+            out["copy"] = sim(f["copy_references"], f["copy_queries"])
+            out["copy_bg"] = sim(f["copy_background"], f["copy_queries"])
+            out["extract_ms"] = st["sift_ms"] + 1000 * t_q / st["sample"].n_images
+            return out
+        return run
+
+    return [(m.label, 7, make(key, m.k)) for key, m in METHODS.items() if m.metric is None]
+
+
+# ----------------------------------------------------------------------------- scoring with intervals
+
+def score(benches, sims) -> dict:
+    """Every metric of one method with its interval: ``{metric: Interval}``."""
+    sc, uk, cd = benches
+    opts = dict(n_resamples=N_RESAMPLES, seed=SEED)
+    out = {}
+    s = sc.intervals(sims["scenes"], **opts)
+    out["scenes mAP"], out["scenes mAP (first photo)"] = s["mAP"], s["mAP_first"]
+    u = uk.intervals(sims["ukbench"], **opts)
+    out["ukbench N-S"], out["ukbench mAP"] = u["N-S"], u["mAP"]
+    c = cd.intervals(sims["copy"], sims["copy_bg"], **opts)
+    out["copy µAP"], out["copy R@P90"], out["copy µAP_SN"] = c["uAP"], c["recall_at_p90"], c["uAP_SN"]
+    return out
+
+
+def paired(benches, metric, a, b):
+    """The paired bootstrap of ``metric`` of method a minus method b (their similarities)."""
+    sc, uk, cd = benches
+    opts = dict(n_resamples=N_RESAMPLES, seed=SEED)
+    if metric.startswith("scenes"):
+        key = "mAP_first" if "first" in metric else "mAP"
+        return sc.paired_intervals(a["scenes"], b["scenes"], **opts)[key]
+    if metric.startswith("ukbench"):
+        return uk.paired_intervals(a["ukbench"], b["ukbench"], **opts)["N-S" if "N-S" in metric else "mAP"]
+    key = {"copy µAP": "uAP", "copy R@P90": "recall_at_p90", "copy µAP_SN": "uAP_SN"}[metric]
+    return cd.paired_intervals(a["copy"], b["copy"], a["copy_bg"], b["copy_bg"], **opts)[key]
+
+
+def normalisation_gain(cd, sims):
+    """µAP_SN minus µAP of one method, paired on the same resamples of the queries."""
+    from imsearch.eval.benchmarks import predictions_from_similarity
+    from imsearch.eval.bootstrap import paired_bootstrap_micro_ap
+
+    raw = predictions_from_similarity(sims["copy"], cd.query_ids, cd.reference_ids, k=10)
+    normalised = predictions_from_similarity(sims["copy"], cd.query_ids, cd.reference_ids, k=10,
+                                             background_similarity=sims["copy_bg"])
+    return paired_bootstrap_micro_ap(normalised, raw, cd.ground_truth, cd.query_ids, N_RESAMPLES, seed=SEED)
+
+
+def _fmt(iv, digits=3):
+    return f"{iv.estimate:.{digits}f} [{iv.low:.{digits}f}, {iv.high:.{digits}f}]"
 
 
 # ----------------------------------------------------------------------------- inverted index
 
-def inverted_index_scaling(sc, sizes=(200, 400, 800, None), k=1024, repeat=3) -> list:
-    """The inverted index against brute force on the TF-IDF bags of words of ``scenes``.
+def inverted_index_scaling(sc, features, pipe, sizes=(200, 400, 800, None), repeat=3) -> list:
+    """The inverted index against brute force on the TF-IDF bags of words of ``scenes`` (best of ``repeat``).
 
-    The database is the first N images of ``scenes`` (the group photos, then distractors;
-    ``None`` = all), the queries its 38 queries. Three ways to score: the dense product
-    (numpy), the sparse product (:func:`imsearch.index.brute_force_scores`) and
-    :class:`imsearch.index.InvertedIndex`. Each timing is the best of ``repeat``.
-
-    Returns
-    -------
-    list of dict
-        ``n_images``, ``dense_ms``, ``sparse_ms``, ``inverted_ms`` (per query), ``speedup``
-        (sparse / inverted), ``touched`` (mean fraction of the database a query visits),
-        ``max_abs_diff`` and ``same_ranking`` (inverted index vs sparse product).
+    The database is the first N images of ``scenes`` (``None`` = all), the queries its queries.
     """
-    features = _sift(_Tagged(sc.images, "scenes"), "scenes")
-    pipe = _pipeline(k)
+    from imsearch.index import inverted_file as inv
+    from imsearch.index.brute_force import ranking
+
     bow = pipe.bow(features)
     rows = []
     for n in sizes:
         n = len(sc.images) if n is None else min(n, len(sc.images))
-        db_counts = bow[:n]
-        q_counts = bow[sc.query_indices]
-        db, q = _bovw.bow_vectors(db_counts, q_counts, "tfidf")
-        index = _invindex.InvertedIndex(k)
+        db, q = descriptors.bow_vectors(bow[:n], bow[sc.query_indices], "tfidf")
+        index = inv.InvertedIndex(pipe.k)
         index.add(db)
         index.scores(q[:1])  # build the posting lists (not timed)
         dense_db, dense_q = db.toarray(), q.toarray()
 
-        def best(fn):
-            times, out = [], None
-            for _ in range(repeat):
-                t0 = time.perf_counter()
-                out = fn()
-                times.append(time.perf_counter() - t0)
-            return min(times), out
-
-        t_inv, s_inv = best(lambda: index.scores(q))
-        t_sparse, s_sparse = best(lambda: _invindex.brute_force_scores(q, db))
-        t_dense, _ = best(lambda: dense_q @ dense_db.T)
+        t_inv, s_inv = best_of(lambda: index.scores(q), repeat)
+        t_sparse, s_sparse = best_of(lambda: inv.brute_force_scores(q, db), repeat)
+        t_dense, _ = best_of(lambda: dense_q @ dense_db.T, repeat)
         s_sparse = np.asarray(s_sparse.toarray() if hasattr(s_sparse, "toarray") else s_sparse)
-        same = bool(np.array_equal(_invindex.ranking(s_inv), _invindex.ranking(s_sparse)))
         nq = q.shape[0]
         rows.append({"n_images": n, "dense_ms": 1000 * t_dense / nq, "sparse_ms": 1000 * t_sparse / nq,
                      "inverted_ms": 1000 * t_inv / nq, "speedup": t_sparse / t_inv,
                      "touched": float(np.mean(index.n_touched(q)) / n),
-                     "max_abs_diff": float(np.abs(s_inv - s_sparse).max()), "same_ranking": same})
+                     "max_abs_diff": float(np.abs(s_inv - s_sparse).max()),
+                     "same_ranking": bool(np.array_equal(ranking(s_inv), ranking(s_sparse)))})
     return rows
 
 
 # ----------------------------------------------------------------------------- main
 
-def _benchmark_table(rebuild: bool) -> tuple:
-    rows = []
-    t0 = time.perf_counter()
-    sc = benchmarks.load_scenes(rebuild=rebuild, progress=False)
-    t_sc = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    cd = benchmarks.load_copy_detection(rebuild=rebuild, progress=False)
-    t_cd = time.perf_counter() - t0
-    mib = lambda p: p.stat().st_size / 2 ** 20  # noqa: E731
-    n_dis = len(sc.distractor_indices)
-    rows.append(("scenes", sc.build_seconds, t_sc if not rebuild else float("nan"),
-                 f"{len(sc.query_indices)} queries, {len(sc.images) - n_dis} group photos, {n_dis} distractors "
-                 f"({len(sc.images)} images; {len(sc.duplicates)} duplicates dropped)",
-                 mib(benchmarks.benchmark_path("scenes"))))
-    rows.append(("copy_detection", cd.build_seconds, t_cd if not rebuild else float("nan"),
-                 f"{len(cd.references)} references, {len(cd.queries)} queries ({len(cd.ground_truth)} copies), "
-                 f"{len(cd.train_ids)} train, {len(cd.background)} background",
-                 mib(benchmarks.benchmark_path("copy_detection", seed=0))))
-    return sc, cd, rows
+METRICS = ("scenes mAP", "scenes mAP (first photo)", "ukbench N-S", "ukbench mAP", "copy µAP", "copy R@P90",
+           "copy µAP_SN")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rebuild", action="store_true", help="rebuild both benchmarks first (timed)")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild scenes and copy_detection first (timed)")
     parser.add_argument("--only", nargs="*", default=None, help="run only the methods whose name contains these")
     parser.add_argument("--no-index", action="store_true", help="skip the inverted-index comparison")
     args = parser.parse_args(argv)
+    t_start = time.perf_counter()
 
     print("## Retrieval leaderboard\n")
-    print(f"- date: {datetime.date.today().isoformat()}; machine: {platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}")
+    print(f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; machine: "
+          f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}")
     print(f"- command: `IMSEARCH_DATA_MIRROR=<pack> python benchmarks/retrieval.py"
-          f"{' --rebuild' if args.rebuild else ''}`\n")
+          f"{' --rebuild' if args.rebuild else ''}`")
+    print(f"- intervals: 95 % percentile bootstrap over queries, {N_RESAMPLES} resamples, seed {SEED} "
+          f"(`imsearch.eval.bootstrap`)\n")
     try:
-        sc, cd, rows = _benchmark_table(args.rebuild)
+        (sc, t_sc) = _timed(benchmarks.load_scenes, rebuild=args.rebuild, progress=False)
+        (cd, t_cd) = _timed(benchmarks.load_copy_detection, rebuild=args.rebuild, progress=False)
+        (uk, t_uk) = _timed(benchmarks.load_ukbench)
     except Exception as err:  # noqa: BLE001 - DataMissingError mostly: say so and stop
         print(f"benchmarks unavailable: {err}")
         return 1
+    benches = (sc, uk, cd)
     print("### The benchmarks\n")
-    print("| benchmark | build (s) | load from cache (s) | contents | cache (MiB) |")
-    print("|---|---:|---:|---|---:|")
-    for name, build, load, what, size in rows:
-        load_txt = "-" if np.isnan(load) else f"{load:.1f}"
-        print(f"| `{name}` | {build:.1f} | {load_txt} | {what} | {size:.0f} |")
+    print("| benchmark | build (s) | queries | contents |")
+    print("|---|---:|---:|---|")
+    n_dis = len(sc.distractor_indices)
+    print(f"| `scenes` | {sc.build_seconds:.1f} | {len(sc.query_indices)} ({len(sc.first_rows)} first photos) | "
+          f"{len(sc.first_rows)} groups, {len(sc.images) - n_dis} group photos, {n_dis} distractors "
+          f"({len(sc.images)} images; {len(sc.duplicates)} duplicates dropped) |")
+    print(f"| `ukbench` | {t_uk:.1f} (decoded, not cached) | {len(uk.query_indices)} | "
+          f"{len(uk.first_rows)} objects × 4 photos, no distractors |")
+    print(f"| `copy_detection` | {cd.build_seconds:.1f} | {len(cd.queries)} | {len(cd.references)} references, "
+          f"{len(cd.queries)} queries ({len(cd.ground_truth)} copies), {len(cd.train_ids)} train, "
+          f"{len(cd.background)} background |")
     print()
 
-    methods = [m for m in METHODS if not args.only or any(o.lower() in m.name.lower() for o in args.only)]
-    print("### Methods\n")
-    print("mAP on `scenes` (38 queries, 1615 images); on `copy_detection`, the 10 nearest references per query "
-          "pooled: µAP, recall at 90 % precision, µAP after score normalisation against the 300 background "
-          "photos (SSCD: minus the mean similarity to the 3 nearest background images). Extraction: per image "
-          "(chapter 7: SIFT with at most 300 keypoints + quantisation, measured without cache on 61 of the "
-          "images). Search: per query, all queries against the whole database (scenes: 1615 images; copy: 300 "
-          "references + 300 background); for chapter 7 it includes building the database's vectors, "
-          "signatures and index. Vocabularies: k-means on the SIFT of `copy_detection.train`.\n")
-    print("| method | ch. | extract (ms/img) | search scenes (ms/q) | search copy (ms/q) | scenes mAP "
-          "| copy µAP | copy R@P90 | copy µAP_SN |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for m in methods:
+    entries = global_entries(benches) + local_entries(benches)
+    entries = [e for e in entries if not args.only or any(o.lower() in e[0].lower() for o in args.only)]
+    results, sims = {}, {}
+    for name, chapter, run in entries:
         try:
-            r = run_method(m, sc, cd)
-        except Exception as err:  # noqa: BLE001 - a method still being written must not stop the table
-            print(f"| {m.name} | {m.chapter} | failed: {type(err).__name__}: {err} | | | | | | |")
+            s = run()
+        except Exception as err:  # noqa: BLE001 - a method being rewritten must not stop the table
+            print(f"{name}: failed: {type(err).__name__}: {err}\n", file=sys.stderr)
             continue
-        print(f"| {m.name} | {m.chapter} | {r['extract_ms']:.2f} | {r['search_ms_scenes']:.2f} | "
-              f"{r['search_ms_copy']:.2f} | {r['mAP']:.3f} | {r['uAP']:.3f} | {r['recall_at_p90']:.3f} | "
-              f"{r['uAP_SN']:.3f} |")
-        sys.stdout.flush()
+        sims[name] = s
+        results[name] = (chapter, s["extract_ms"], s["search_ms"], score(benches, s))
+
+    print("### Methods\n")
+    print(f"Each score with its 95 % bootstrap interval over queries ({N_RESAMPLES} resamples). `scenes`: "
+          f"{len(sc.query_indices)} queries (every group photo) against {len(sc.images)} images, and the "
+          f"{len(sc.first_rows)} first photos only; `ukbench`: {len(uk.query_indices)} queries against the "
+          f"{len(uk.images)} photos, N-S = mean number of the object's 4 photos in the top 4 (query included; "
+          f"4 is perfect); `copy_detection`: the 10 nearest references per query pooled, {len(cd.queries)} queries, "
+          f"µAP_SN after score normalisation against the {len(cd.background)} background photos. Extraction per "
+          f"image (chapter 6: measured when its cache was written; chapter 7: SIFT with at most 300 keypoints + "
+          f"quantisation, measured without cache on {len(sc.images[::40])} images); search per `scenes` query "
+          f"(chapter 7: includes building the index from the encoded database).\n")
+    print("| method | ch. | extract (ms/img) | search (ms/q) | " + " | ".join(METRICS) + " |")
+    print("|---|---:|---:|---:|" + "---:|" * len(METRICS))
+    for name, (chapter, ext, search, sc_) in results.items():
+        print(f"| {name} | {chapter} | {ext:.2f} | {search:.2f} | "
+              + " | ".join(_fmt(sc_[m], 2 if m == "ukbench N-S" else 3) for m in METRICS) + " |")
     print()
-    if not _HAVE_BOVW:
-        print("Chapter 7 methods: skipped, imsearch.descriptors does not provide them yet.\n")
+    half = {m: np.median([r[3][m].half_width for r in results.values()]) for m in METRICS}
+    print("Median interval half-width over the methods: "
+          + ", ".join(f"{m} ±{h:.3f}" for m, h in half.items()) + ".\n")
+
+    print("### Which neighbours can the benchmarks tell apart?\n")
+    print("For each metric, the methods sorted by score; each line is the paired bootstrap of a method minus the "
+          "next one below it (same queries, same resamples). `yes`: the interval excludes 0, the ordering holds; "
+          "`no`: the benchmark cannot rank the two.\n")
+    print("| metric | better | worse | difference [95 % interval] | separated |")
+    print("|---|---|---|---:|---|")
+    separated = {}
+    for m in METRICS:
+        ranked = sorted(results, key=lambda n: -results[n][3][m].estimate)
+        count = 0
+        for a, b in zip(ranked, ranked[1:]):
+            d = paired(benches, m, sims[a], sims[b])
+            count += d.excludes(0)
+            print(f"| {m} | {a} | {b} | {_fmt(d, 3 if m != 'ukbench N-S' else 2)} | "
+                  f"{'yes' if d.excludes(0) else 'no'} |")
+        separated[m] = (count, len(ranked) - 1)
+    print()
+    print("Neighbouring pairs separated: " + ", ".join(f"{m} {c}/{n}" for m, (c, n) in separated.items()) + ".\n")
+
+    print("### What score normalisation changes\n")
+    print("µAP_SN minus µAP of each method on `copy_detection`, paired on the same resamples of the queries "
+          "(`imsearch.eval.bootstrap.paired_bootstrap_micro_ap`).\n")
+    print("| method | µAP | µAP_SN | µAP_SN − µAP [95 % interval] | separated |")
+    print("|---|---:|---:|---:|---|")
+    for name, s in sims.items():
+        d = normalisation_gain(cd, s)
+        print(f"| {name} | {results[name][3]['copy µAP'].estimate:.3f} | {results[name][3]['copy µAP_SN'].estimate:.3f} "
+              f"| {_fmt(d)} | {'yes' if d.excludes(0) else 'no'} |")
+    print()
 
     print("### Inverted index against brute force\n")
     if args.no_index:
         print("skipped (--no-index)\n")
-    elif _HAVE_BOVW and _invindex is not None and hasattr(_invindex, "InvertedIndex"):
-        print("TF-IDF bags of words (k = 1024) of `scenes`: the database is its first N images, the queries its "
-              "38 queries; time per query, best of 3.\n")
+    else:
+        st_features = cached_features(sc.images, "scenes", bow_pipeline.MAX_KEYPOINTS, False)
+        train = cached_features(cd.train[:bow_pipeline.N_TRAIN], "train", bow_pipeline.MAX_KEYPOINTS,
+                                             False)
+        pipe = bow_pipeline.Pipeline(train, 1024)
+        print(f"TF-IDF bags of words (k = 1024) of `scenes`: the database is its first N images, the queries its "
+              f"{len(sc.query_indices)} queries; time per query, best of 3.\n")
         print("| N | dense (ms/q) | sparse product (ms/q) | inverted index (ms/q) | sparse / inverted "
               "| touched | max abs diff | same ranking |")
         print("|---:|---:|---:|---:|---:|---:|---:|---|")
-        for r in inverted_index_scaling(sc):
+        for r in inverted_index_scaling(sc, st_features, pipe):
             print(f"| {r['n_images']} | {r['dense_ms']:.3f} | {r['sparse_ms']:.3f} | {r['inverted_ms']:.3f} | "
                   f"{r['speedup']:.2f} | {r['touched']:.0%} | {r['max_abs_diff']:.1e} | {r['same_ranking']} |")
         print()
-        if hasattr(_invindex, "benchmark_inverted_index"):
-            print("Larger synthetic databases (Zipf-distributed words, k = 20000, 300 words per image, 20 queries; "
-                  "`imsearch.index.benchmark_inverted_index`):\n")
-            print("| N | dense (ms/q) | sparse product (ms/q) | inverted index (ms/q) | sparse / inverted "
-                  "| touched | same ranking |")
-            print("|---:|---:|---:|---:|---:|---:|---|")
-            for r in _invindex.benchmark_inverted_index(sizes=(1000, 4000, 16000)):
-                dense = "-" if np.isnan(r["dense_ms"]) else f"{r['dense_ms']:.2f}"
-                print(f"| {r['n_images']} | {dense} | {r['sparse_ms']:.2f} | {r['inverted_ms']:.2f} | "
-                      f"{r['speedup']:.2f} | {r['touched_fraction']:.0%} | {r['same_ranking']} |")
-            print()
-    else:
-        print("skipped: imsearch.index.inverted_file / imsearch.descriptors do not provide an inverted index yet "
-              "(inverted_index_scaling() is ready for them).\n")
+        print("Larger synthetic databases (Zipf-distributed words, k = 20000, 300 words per image, 20 queries; "
+              "`imsearch.eval.benchmark_inverted_index`):\n")
+        print("| N | dense (ms/q) | sparse product (ms/q) | inverted index (ms/q) | sparse / inverted "
+              "| touched | same ranking |")
+        print("|---:|---:|---:|---:|---:|---:|---|")
+        for r in eval.benchmark_inverted_index(sizes=(1000, 4000, 16000)):
+            dense = "-" if np.isnan(r["dense_ms"]) else f"{r['dense_ms']:.2f}"
+            print(f"| {r['n_images']} | {dense} | {r['sparse_ms']:.2f} | {r['inverted_ms']:.2f} | "
+                  f"{r['speedup']:.2f} | {r['touched_fraction']:.0%} | {r['same_ranking']} |")
+        print()
+    print(f"total time {time.perf_counter() - t_start:.0f} s")
     return 0
 
 

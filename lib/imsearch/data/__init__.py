@@ -2,7 +2,8 @@
 from .._util.lazy import attach
 
 __getattr__, __dir__, __all__ = attach(__name__, {
-    'loaders': ['load_bsds500', 'load_imagenet_samples', 'load_oxford_affine', 'load_opencv_sample', 'load_opencv_graf_homography', 'cmp_pair_names', 'load_cmp_pair'],
+    'classification': ['LabelledImages', 'load_cifar10', 'load_imagenette', 'imagenette_imagenet_index', 'load_flowers17'],
+    'loaders': ['load_bsds500', 'load_imagenet_samples', 'load_oxford_affine', 'load_opencv_sample', 'load_opencv_graf_homography', 'cmp_pair_names', 'load_cmp_pair', 'load_ukbench_subset'],
     'pack': ['MIRROR_VARIABLE', 'CACHE_VARIABLE', 'MANIFEST', 'README_SECTION', 'DataMissingError', 'DataCorruptError', 'datasets', 'mirror', 'cache_dir', 'fetch', 'have_dataset'],
     'photos': ['list_default_images', 'load_default_image'],
 })

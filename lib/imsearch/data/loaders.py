@@ -1,26 +1,10 @@
-"""Where the course's images come from: embedded photos and the course data pack.
+"""Loaders of the course data pack's datasets, each returning ``uint8`` RGB ``(H, W, 3)`` images.
 
-Two sources, both returning ``uint8`` RGB ``(H, W, 3)`` images:
-
-* **Embedded photos** that installed packages ship (scikit-image, scikit-learn,
-  matplotlib). They load offline, always: :func:`list_default_images`,
-  :func:`load_default_image`.
-* **The course data pack**: real benchmark images with ground truth (Oxford affine
-  sequences with homographies, CMP homography pairs, OpenCV samples, BSDS500,
-  ImageNet samples). The library finds it through the environment variable
-  ``IMSEARCH_DATA_MIRROR`` (a local folder, or an ``http(s)`` base URL fetched with
-  pooch), copies each file a chapter needs into a local cache (:func:`cache_dir`),
-  and checks it against the pack's ``MANIFEST.sha256`` before use. A cached file
-  whose hash is wrong (corrupt, truncated by an interrupted copy) is fetched again,
-  never used; copies are written to a temporary name and renamed, so an interrupted
-  copy never looks complete.
-
-When the pack is not available, the loaders raise :class:`DataMissingError`, which
-names the dataset, the variable to set and the README section to read.
-
-The command line ``python -m imsearch data {list,fetch,verify} [datasets...]`` lists
-the datasets, fills the cache ahead of time (e.g. before going offline) and re-checks
-the cache (:func:`main`).
+BSDS500, the ImageNet samples, the Oxford affine sequences (with their homographies),
+OpenCV's samples, the CMP homography and extreme-view pairs (with their matches) and the
+UKBench subset (with its object groups). Files come verified from the pack through
+:func:`imsearch.data.pack.fetch`; a missing dataset raises
+:class:`imsearch.data.pack.DataMissingError`.
 """
 from __future__ import annotations
 
@@ -32,15 +16,12 @@ import numpy as np
 
 from ..data.pack import DataCorruptError, DataMissingError, _BSDS_SPLITS, _CMP_KINDS, _CMP_PAIRS, _OPENCV_SAMPLES, _OXFORD_SEQUENCES, _PROGRESS_MIN_FILES, _check_choice, _check_limit, _dataset_files, fetch
 from ..data.photos import _read_image
+from .._util.progress import progress as _progress
 
 
-def _progress(items, desc: str):
+def _files(items, desc: str):
     items = list(items)
-    if len(items) < _PROGRESS_MIN_FILES:
-        return items
-    from tqdm.auto import tqdm
-
-    return tqdm(items, desc=desc, unit="file", leave=False)
+    return _progress(items, desc, enabled=len(items) >= _PROGRESS_MIN_FILES, unit="file", leave=False)
 
 
 # --------------------------------------------------------------------------------------
@@ -82,7 +63,7 @@ def load_bsds500(split: str = "all", limit: int | None = None) -> tuple[list[str
         raise DataMissingError("bsds500", f"the mirror has no photos of split {split!r}")
     chosen = chosen[:limit]
     ids = [PurePosixPath(p).stem for p in chosen]
-    images = [_read_image(fetch(p)) for p in _progress(chosen, f"bsds500 {split}")]
+    images = [_read_image(fetch(p)) for p in _files(chosen, f"bsds500 {split}")]
     return ids, images
 
 
@@ -115,7 +96,7 @@ def load_imagenet_samples(limit: int | None = None) -> tuple[list[str], list[np.
     rows = rows[:limit]
     names = [PurePosixPath(r["file"]).stem for r in rows]
     classes = [int(r["class_index"]) for r in rows]
-    images = [_read_image(fetch("imagenet_samples/" + r["file"])) for r in _progress(rows, "imagenet_samples")]
+    images = [_read_image(fetch("imagenet_samples/" + r["file"])) for r in _files(rows, "imagenet_samples")]
     return names, images, classes
 
 
@@ -261,3 +242,32 @@ def load_cmp_pair(name: str, kind: str = "homogr") -> dict:
         out["scales"] = np.array([r[4:6] for r in rows], dtype=np.float64).reshape(-1, 2)
         out["labels"] = np.array([r[8] for r in rows], dtype=np.int64)
     return out
+
+
+def load_ukbench_subset() -> tuple[list[str], list[np.ndarray], list[int]]:
+    """Load the UKBench subset of the pack: 14 objects photographed from 4 viewpoints each.
+
+    The first 56 of UKBench's 10,200 photos (640×480 JPEG, unchanged), with the standard
+    ground truth: photos ``4g … 4g + 3`` show object ``g`` (``groups.csv``).
+
+    Returns
+    -------
+    ids : list of 56 str
+        File stems ``"ukbench00000"`` ... ``"ukbench00055"``, sorted.
+    images : list of 56 (480, 640, 3) uint8 arrays
+        RGB photos, in the order of ``ids``.
+    groups : list of 56 int
+        The object (0..13) of each photo.
+
+    References
+    ----------
+    D. Nistér, H. Stewénius. Scalable Recognition with a Vocabulary Tree. CVPR 2006.
+    """
+    with open(fetch("ukbench_subset/groups.csv"), newline="", encoding="utf-8") as f:
+        rows = sorted(csv.DictReader(f), key=lambda r: r["file"])
+    if not rows or any(set(r) != {"file", "group"} for r in rows):
+        raise DataCorruptError("ukbench_subset/groups.csv: expected the columns file,group and at least one row")
+    ids = [PurePosixPath(r["file"]).stem for r in rows]
+    groups = [int(r["group"]) for r in rows]
+    images = [_read_image(fetch("ukbench_subset/" + r["file"])) for r in _files(rows, "ukbench_subset")]
+    return ids, images, groups

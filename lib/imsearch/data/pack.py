@@ -1,26 +1,11 @@
-"""Where the course's images come from: embedded photos and the course data pack.
+"""The course data pack: its mirror, the local cache, the manifest, verified fetching.
 
-Two sources, both returning ``uint8`` RGB ``(H, W, 3)`` images:
-
-* **Embedded photos** that installed packages ship (scikit-image, scikit-learn,
-  matplotlib). They load offline, always: :func:`list_default_images`,
-  :func:`load_default_image`.
-* **The course data pack**: real benchmark images with ground truth (Oxford affine
-  sequences with homographies, CMP homography pairs, OpenCV samples, BSDS500,
-  ImageNet samples). The library finds it through the environment variable
-  ``IMSEARCH_DATA_MIRROR`` (a local folder, or an ``http(s)`` base URL fetched with
-  pooch), copies each file a chapter needs into a local cache (:func:`cache_dir`),
-  and checks it against the pack's ``MANIFEST.sha256`` before use. A cached file
-  whose hash is wrong (corrupt, truncated by an interrupted copy) is fetched again,
-  never used; copies are written to a temporary name and renamed, so an interrupted
-  copy never looks complete.
-
-When the pack is not available, the loaders raise :class:`DataMissingError`, which
-names the dataset, the variable to set and the README section to read.
-
-The command line ``python -m imsearch data {list,fetch,verify} [datasets...]`` lists
-the datasets, fills the cache ahead of time (e.g. before going offline) and re-checks
-the cache (:func:`main`).
+The library finds the pack through ``IMSEARCH_DATA_MIRROR`` (a local folder, or an
+``http(s)`` base URL fetched with pooch), copies each file a chapter needs into a local
+cache (:func:`cache_dir`) and checks it against the pack's ``MANIFEST.sha256`` before use;
+a corrupt or partial copy is fetched again, never used. Without the pack, loaders raise
+:class:`DataMissingError`, naming the dataset, the variable to set and the README section.
+Command line: ``python -m imsearch data {list,fetch,verify} [datasets...]`` (:func:`main`).
 """
 from __future__ import annotations
 
@@ -84,7 +69,8 @@ class DataCorruptError(OSError):
 # The course data pack: datasets, mirror, cache, manifest
 # --------------------------------------------------------------------------------------
 
-_DATASETS = ("bsds500", "cmp_homography_pairs", "imagenet_samples", "opencv_samples", "oxford_affine")
+_DATASETS = ("bsds500", "cifar10", "cmp_homography_pairs", "flowers17", "imagenet_samples", "imagenette", "models",
+             "opencv_samples", "oxford_affine", "ukbench_subset")
 _BSDS_SPLITS = ("all", "train", "val", "test")
 _OXFORD_SEQUENCES = ("bark", "bikes", "boat", "graf", "leuven", "trees", "ubc", "wall")
 _OPENCV_SAMPLES = (
@@ -452,17 +438,6 @@ def have_dataset(name: str) -> bool:
 # --------------------------------------------------------------------------------------
 
 
-def _parse_cli(args):
-    if isinstance(args, (list, tuple)):
-        import argparse
-
-        parser = argparse.ArgumentParser(prog="python -m imsearch data")
-        parser.add_argument("action", choices=["list", "fetch", "verify"])
-        parser.add_argument("datasets", nargs="*")
-        return parser.parse_args(list(args))
-    return args
-
-
 def _human(n: float) -> str:
     for unit in ("B", "KiB", "MiB", "GiB"):
         if n < 1024 or unit == "GiB":
@@ -471,7 +446,7 @@ def _human(n: float) -> str:
     return f"{n}"
 
 
-def main(args) -> int:
+def main(argv=None) -> int:
     """Command line ``python -m imsearch data {list,fetch,verify} [datasets...]``.
 
     * ``list``: each dataset with its availability, its number of files in the pack and
@@ -483,16 +458,22 @@ def main(args) -> int:
 
     Parameters
     ----------
-    args : argparse.Namespace or list of str
-        With ``action`` (``"list"``, ``"fetch"`` or ``"verify"``) and ``datasets``
-        (names; empty means all).
+    argv : list of str, optional
+        The arguments after ``data``: an action (``list``, ``fetch`` or ``verify``) and dataset
+        names (none means all); default ``sys.argv[1:]``.
 
     Returns
     -------
     int
         Exit code: 0 on success, 1 when data is missing or bad, 2 for an unknown dataset.
     """
-    args = _parse_cli(args)
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m imsearch data",
+                                     description="list, fetch and verify the course data pack")
+    parser.add_argument("action", choices=["list", "fetch", "verify"])
+    parser.add_argument("datasets", nargs="*", help="dataset names (default: all)")
+    args = parser.parse_args(argv)
     names = list(args.datasets or []) or datasets()
     unknown = [n for n in names if n not in _DATASETS]
     if unknown:

@@ -1,26 +1,7 @@
-"""Where the course's images come from: embedded photos and the course data pack.
+"""Embedded photos: the pictures that installed packages ship (scikit-image, scikit-learn, matplotlib).
 
-Two sources, both returning ``uint8`` RGB ``(H, W, 3)`` images:
-
-* **Embedded photos** that installed packages ship (scikit-image, scikit-learn,
-  matplotlib). They load offline, always: :func:`list_default_images`,
-  :func:`load_default_image`.
-* **The course data pack**: real benchmark images with ground truth (Oxford affine
-  sequences with homographies, CMP homography pairs, OpenCV samples, BSDS500,
-  ImageNet samples). The library finds it through the environment variable
-  ``IMSEARCH_DATA_MIRROR`` (a local folder, or an ``http(s)`` base URL fetched with
-  pooch), copies each file a chapter needs into a local cache (:func:`cache_dir`),
-  and checks it against the pack's ``MANIFEST.sha256`` before use. A cached file
-  whose hash is wrong (corrupt, truncated by an interrupted copy) is fetched again,
-  never used; copies are written to a temporary name and renamed, so an interrupted
-  copy never looks complete.
-
-When the pack is not available, the loaders raise :class:`DataMissingError`, which
-names the dataset, the variable to set and the README section to read.
-
-The command line ``python -m imsearch data {list,fetch,verify} [datasets...]`` lists
-the datasets, fills the cache ahead of time (e.g. before going offline) and re-checks
-the cache (:func:`main`).
+They load offline, always (:func:`list_default_images`, :func:`load_default_image`), and
+stand in for the data pack when it is missing.
 """
 from __future__ import annotations
 

@@ -40,6 +40,7 @@ import numpy as np
 
 from ..eval import metrics
 from .._util.cache import save_npz
+from .._util.progress import progress as _progress
 from .. import data
 from .._util.validation import check_array, check_int, check_number
 
@@ -91,11 +92,6 @@ _DUPLICATE_GRAY_LEVELS = 1.0
 
 
 # ----------------------------------------------------------------------------- helpers
-
-def _progress_bar(total: int, desc: str, enabled: bool):
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=desc, unit="img", disable=not enabled)
 
 
 def _resize(image: np.ndarray) -> np.ndarray:
@@ -275,19 +271,6 @@ def similarity_matrix(queries, database, metric="cosine") -> np.ndarray:
     return -_brute_force.pairwise_distances(q, x, metric)
 
 
-def _top_k(similarity: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Indices and values of the k largest entries of each row, best first (ties: lower index first)."""
-    n = similarity.shape[1]
-    if k < n:
-        part = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-    else:
-        part = np.broadcast_to(np.arange(n), similarity.shape).copy()
-    vals = np.take_along_axis(similarity, part, axis=1)
-    order = np.lexsort((part, -vals), axis=1)
-    idx = np.take_along_axis(part, order, axis=1)
-    return idx, np.take_along_axis(similarity, idx, axis=1)
-
-
 def predictions_from_similarity(similarity, query_ids, ref_ids, k=10, background_similarity=None,
                                 beta=1.0, first=0, last=2):
     """Copy-detection predictions from a similarity matrix: each query's ``k`` best references.
@@ -316,7 +299,9 @@ def predictions_from_similarity(similarity, query_ids, ref_ids, k=10, background
         raise ValueError(f"similarity has shape {sim.shape} but there are {len(query_ids)} query ids and "
                          f"{len(ref_ids)} reference ids")
     k = min(check_int(k, "k", minimum=1), sim.shape[1])
-    idx, scores = _top_k(sim, k)
+    from ..index.brute_force import top_k
+
+    scores, idx = top_k(sim, k)
     if background_similarity is not None:
         scores = metrics.score_normalize(scores, background_similarity, beta=beta, first=first, last=last)
     return np.repeat(query_ids, k), ref_ids[idx.ravel()], scores.ravel().astype(np.float64)
@@ -376,32 +361,44 @@ class Scenes:
     groups : list of N (str or None)
         The scene group of each image (``None`` for distractors).
     query_indices : (Q,) int64
-        One query per group: its first photo.
+        Every photo of every group is a query (the UKBench protocol), group by group.
     positives : list of Q (P_q,) int64 arrays
-        The other photos of each query's group.
+        The other photos of each query's group (never the query itself).
+    first_rows : (G,) int64
+        The rows of :attr:`query_indices` that are the first photo of their group: the
+        one query per group of the first version of the benchmark ("mAP (first photo)").
     duplicates : list of (str, str)
         ``(dropped id, id of the copy kept)``: photos left out because they are
         near-duplicates of a photo kept in another group (see :func:`load_scenes`).
     build_seconds : float
         How long the build took (when the cache was written).
+    train : list of (H, W, 3) uint8
+        Training photos for methods that learn, disjoint from every image above: empty for
+        the pack's ``scenes`` (its methods learn on ``copy_detection.train``), filled by
+        :func:`embedded_scenes`.
     """
 
-    def __init__(self, images, ids, groups, query_indices, positives, duplicates, build_seconds):
+    def __init__(self, images, ids, groups, query_indices, positives, duplicates, build_seconds, first_rows=None,
+                 train=()):
         self.images = images
         self.ids = ids
         self.groups = groups
-        self.query_indices = query_indices
+        self.query_indices = np.asarray(query_indices, np.int64)
         self.positives = positives
         self.duplicates = duplicates
         self.build_seconds = build_seconds
+        self.first_rows = (np.arange(len(self.query_indices), dtype=np.int64) if first_rows is None
+                           else np.asarray(first_rows, np.int64))
+        self.train = list(train)
 
     def __len__(self) -> int:
         return len(self.images)
 
     def __repr__(self) -> str:
         n_dis = sum(g is None for g in self.groups)
-        return (f"Scenes({len(self.query_indices)} queries, {len(self.images) - n_dis} group photos, "
-                f"{n_dis} distractors, {len(self.duplicates)} duplicates dropped)")
+        return (f"{type(self).__name__}({len(self.query_indices)} queries in {len(self.first_rows)} groups, "
+                f"{len(self.images) - n_dis} group photos, {n_dis} distractors, "
+                f"{len(self.duplicates)} duplicates dropped)")
 
     @property
     def query_ids(self) -> list:
@@ -425,9 +422,11 @@ class Scenes:
         Returns
         -------
         dict
-            ``{"mAP": float, "AP": (Q,) float64}``; AP by
+            ``{"mAP": float, "AP": (Q,) float64, "mAP_first": float}``; AP by
             :func:`imsearch.eval.metrics.average_precision` (trapezoid rule, ties ranked
-            pessimistically), as in the Holidays and revisited-Oxford evaluations.
+            pessimistically), as in the Holidays and revisited-Oxford evaluations;
+            ``mAP_first`` is the mean over the first photo of each group only
+            (:attr:`first_rows`).
         """
         q, n = len(self.query_indices), len(self.images)
         sim = check_array(similarity, "similarity", shape=(q, n), kinds="iuf")
@@ -439,7 +438,50 @@ class Scenes:
             keep[qi] = False
             ap[row] = metrics.average_precision(sim[row][keep], relevant[keep])
             keep[qi] = True
-        return {"mAP": float(ap.mean()), "AP": ap}
+        return {"mAP": float(ap.mean()), "AP": ap, "mAP_first": float(ap[self.first_rows].mean())}
+
+    def intervals(self, similarity, n_resamples=1000, confidence=0.95, seed=0) -> dict:
+        """mAP and mAP (first photo) with their percentile bootstrap intervals over queries.
+
+        Parameters
+        ----------
+        similarity : (Q, N) array_like of float
+            As in :meth:`evaluate`.
+        n_resamples, confidence, seed
+            Of :func:`imsearch.eval.bootstrap.bootstrap_mean` (1000 resamples, 95 %, seed 0).
+
+        Returns
+        -------
+        dict of :class:`imsearch.eval.bootstrap.Interval`
+            ``"mAP"`` (resampling all Q queries) and ``"mAP_first"`` (the first photos).
+        """
+        from .bootstrap import bootstrap_mean
+
+        ap = self.evaluate(similarity)["AP"]
+        return {"mAP": bootstrap_mean(ap, n_resamples, confidence, seed),
+                "mAP_first": bootstrap_mean(ap[self.first_rows], n_resamples, confidence, seed)}
+
+    def paired_intervals(self, similarity_a, similarity_b, n_resamples=1000, confidence=0.95, seed=0) -> dict:
+        """mAP of method a minus mAP of method b, on the same resamples of the queries.
+
+        Parameters
+        ----------
+        similarity_a, similarity_b : (Q, N) array_like of float
+            Two methods' similarities (see :meth:`evaluate`).
+        n_resamples, confidence, seed
+            Of :func:`imsearch.eval.bootstrap.paired_bootstrap`.
+
+        Returns
+        -------
+        dict of :class:`imsearch.eval.bootstrap.Interval`
+            ``"mAP"`` and ``"mAP_first"``; a method is better than the other only where
+            the interval excludes 0 (``interval.excludes(0)``).
+        """
+        from .bootstrap import paired_bootstrap
+
+        a, b = self.evaluate(similarity_a)["AP"], self.evaluate(similarity_b)["AP"]
+        return {"mAP": paired_bootstrap(a, b, n_resamples, confidence, seed),
+                "mAP_first": paired_bootstrap(a[self.first_rows], b[self.first_rows], n_resamples, confidence, seed)}
 
     def evaluate_descriptors(self, descriptors, metric="cosine") -> dict:
         """mAP of global descriptors: each query's similarity to every image, then :meth:`evaluate`.
@@ -460,6 +502,41 @@ class Scenes:
         if desc.shape[0] != len(self.images):
             raise ValueError(f"descriptors must have one row per image ({len(self.images)}), got {desc.shape[0]}")
         return self.evaluate(similarity_matrix(desc[self.query_indices], desc, metric))
+
+
+def every_member_queries(query_indices, positives):
+    """Make every photo of every group a query, its positives the other photos of its group.
+
+    Parameters
+    ----------
+    query_indices : (G,) array_like of int
+        One query per group (its first photo).
+    positives : sequence of G (P_g,) int arrays
+        The other photos of each group.
+
+    Returns
+    -------
+    query_indices : (Q,) int64
+        ``Q = sum(P_g + 1)``: the members of each group in the order
+        ``[query, *positives]``, group by group.
+    positives : list of Q (P_g,) int64 arrays
+        For each query, its group minus itself.
+    first_rows : (G,) int64
+        The row of each group's first photo in the new ``query_indices``.
+    """
+    query_indices = check_array(query_indices, "query_indices", ndim=1, kinds="iu").astype(np.int64)
+    if len(positives) != len(query_indices):
+        raise ValueError(f"positives must have one entry per query ({len(query_indices)}), got {len(positives)}")
+    queries, out_pos, first_rows = [], [], []
+    for q, pos in zip(query_indices, positives):
+        members = np.concatenate([[q], np.asarray(pos, np.int64)]).astype(np.int64)
+        if len(np.unique(members)) < len(members):
+            raise ValueError(f"the group of query {int(q)} lists a photo twice (or the query among its positives)")
+        first_rows.append(len(queries))
+        for m in members:
+            queries.append(int(m))
+            out_pos.append(members[members != m])
+    return np.array(queries, np.int64), out_pos, np.array(first_rows, np.int64)
 
 
 def _pack_photos():
@@ -491,7 +568,7 @@ def _scene_sources(bar):
 def _build_scenes(progress: bool) -> dict:
     start = time.perf_counter()
     _check_datasets("scenes", _SCENES_DATASETS)
-    bar = _progress_bar(124 + 500 + 1000, "building scenes", progress)
+    bar = _progress(None, "building scenes", enabled=progress, total=124 + 500 + 1000, unit="img")
     labels, ids, images = [], [], []
     for label, image_id, im in _scene_sources(bar):
         labels.append(label)
@@ -588,8 +665,11 @@ def load_scenes(rebuild=False, progress=True) -> Scenes:
       are joined and only the first copy (Oxford first, then CMP homogr, CMP EVD,
       OpenCV) is kept. Distractors that copy a group photo or an earlier distractor
       are dropped. :attr:`Scenes.duplicates` lists what was left out.
-    * **queries**: the first photo of each group; the rest of its group are its
-      positives; every BSDS500 and ImageNet-sample photo is a distractor.
+    * **queries**: every photo of each group (UKBench's protocol,
+      :func:`every_member_queries`); the rest of its group are its positives; every
+      BSDS500 and ImageNet-sample photo is a distractor. :attr:`Scenes.first_rows`
+      marks the first photo of each group, the only query of the benchmark's first
+      version ("mAP (first photo)").
     * **size**: longest side at most 320 pixels (:data:`MAX_SIDE`; area averaging,
       aspect ratio kept, never upscaled).
 
@@ -622,11 +702,102 @@ def load_scenes(rebuild=False, progress=True) -> Scenes:
         flat = z["positives_flat"]
         offsets = np.concatenate([[0], np.cumsum(counts)])
         positives = [flat[offsets[i]:offsets[i + 1]] for i in range(len(counts))]
+        queries, positives, first_rows = every_member_queries(z["query_indices"], positives)
         return Scenes(images=images, ids=[str(s) for s in z["ids"]],
                       groups=[str(g) if g else None for g in z["groups"]],
-                      query_indices=z["query_indices"], positives=positives,
+                      query_indices=queries, positives=positives,
                       duplicates=[(str(a), str(b)) for a, b in z["duplicates"]],
-                      build_seconds=float(z["build_seconds"]))
+                      build_seconds=float(z["build_seconds"]), first_rows=first_rows)
+
+
+# ----------------------------------------------------------------------------- UKBench objects
+
+class UKBench(Scenes):
+    """UKBench's protocol on the pack's 14 objects × 4 views (see :func:`load_ukbench`).
+
+    A :class:`Scenes` whose database is only the group photos (no distractors): every
+    photo is a query, its 3 group-mates the positives. :meth:`evaluate` adds the UKBench
+    N-S score. [Nistér & Stewénius, "Scalable Recognition with a Vocabulary Tree", CVPR 2006]
+    """
+
+    def evaluate(self, similarity) -> dict:
+        """mAP (the query excluded, as in :meth:`Scenes.evaluate`) and the N-S score (the query included).
+
+        Parameters
+        ----------
+        similarity : (Q, N) array_like of float
+            Row ``q``: similarity of query ``q`` to every photo, its own column included
+            (the N-S protocol counts the query itself when it comes back in the top 4).
+
+        Returns
+        -------
+        dict
+            Those of :meth:`Scenes.evaluate`, plus ``"N-S"`` (float in [0, 4]: mean number
+            of the query's group in its top 4, ties to the lower index) and ``"NS"`` (Q,)
+            the per-query counts (:func:`imsearch.eval.bootstrap.ns_score`).
+        """
+        from ..index.brute_force import top_k
+        from .bootstrap import ns_score
+
+        out = super().evaluate(similarity)
+        _, top = top_k(check_array(similarity, "similarity", kinds="iuf"), 4)
+        groups = np.array([g or "" for g in self.groups])
+        ns = ns_score(top, groups[self.query_indices], groups)
+        out.update({"N-S": float(ns.mean()), "NS": ns})
+        return out
+
+    def intervals(self, similarity, n_resamples=1000, confidence=0.95, seed=0) -> dict:
+        """As :meth:`Scenes.intervals`, plus ``"N-S"`` with its bootstrap interval over queries."""
+        from .bootstrap import bootstrap_mean
+
+        out = super().intervals(similarity, n_resamples, confidence, seed)
+        out["N-S"] = bootstrap_mean(self.evaluate(similarity)["NS"], n_resamples, confidence, seed)
+        return out
+
+    def paired_intervals(self, similarity_a, similarity_b, n_resamples=1000, confidence=0.95, seed=0) -> dict:
+        """As :meth:`Scenes.paired_intervals`, plus the paired difference of ``"N-S"``."""
+        from .bootstrap import paired_bootstrap
+
+        out = super().paired_intervals(similarity_a, similarity_b, n_resamples, confidence, seed)
+        out["N-S"] = paired_bootstrap(self.evaluate(similarity_a)["NS"], self.evaluate(similarity_b)["NS"],
+                                      n_resamples, confidence, seed)
+        return out
+
+
+def load_ukbench() -> UKBench:
+    """The UKBench benchmark on the pack's ``ukbench_subset``: 14 objects, 4 photos each, 56 queries.
+
+    Every photo is a query and the other 3 photos of its object the positives; the
+    database is the 56 photos (no distractors), as in UKBench, where the N-S score
+    (mean number of correct photos in the top 4, query included) is reported: 4 is
+    perfect. Photos are brought to the benchmarks' size convention (longest side
+    :data:`MAX_SIDE` = 320 px). Decoded in about a second, so not cached.
+
+    Returns
+    -------
+    UKBench
+        ``ids`` ``"ukbench/ukbench00000"``..., ``groups`` ``"ukbench/0"``...``"ukbench/13"``,
+        ``first_rows`` the first photo of each object.
+
+    Raises
+    ------
+    imsearch.data.pack.DataMissingError
+        The pack's ``ukbench_subset`` is unavailable.
+    """
+    ids, photos, objects = data.load_ukbench_subset()
+    members = {}
+    for i, g in enumerate(objects):
+        members.setdefault(g, []).append(i)
+    if any(len(m) < 2 for m in members.values()):
+        raise data.DataCorruptError("ukbench_subset/groups.csv: every object needs at least 2 photos")
+    order = [i for g in sorted(members) for i in members[g]]
+    starts = np.cumsum([0] + [len(members[g]) for g in sorted(members)])[:-1]
+    firsts = starts.astype(np.int64)
+    rest = [np.arange(a + 1, a + len(members[g]), dtype=np.int64) for a, g in zip(starts, sorted(members))]
+    queries, positives, first_rows = every_member_queries(firsts, rest)
+    return UKBench(images=[_resize(photos[i]) for i in order], ids=[f"ukbench/{ids[i]}" for i in order],
+                   groups=[f"ukbench/{objects[i]}" for i in order], query_indices=queries, positives=positives,
+                   duplicates=[], build_seconds=0.0, first_rows=first_rows)
 
 
 # ----------------------------------------------------------------------------- copy detection
@@ -835,6 +1006,81 @@ class CopyDetection:
             out["uAP_SN"], out["recall_at_p90_SN"] = sn["uAP"], sn["recall_at_p90"]
         return out
 
+    def _prediction_sets(self, similarity, background_similarity, k, beta, first, last) -> dict:
+        """``{"": predictions}`` plus ``{"_SN": normalised predictions}`` with a background."""
+        sim = check_array(similarity, "similarity", shape=(len(self.queries), len(self.references)), kinds="iuf")
+        out = {"": predictions_from_similarity(sim, self.query_ids, self.reference_ids, k=k)}
+        if background_similarity is not None:
+            bsim = check_array(background_similarity, "background_similarity", ndim=2, kinds="iuf")
+            if bsim.shape[0] != len(self.queries):
+                raise ValueError(f"background_similarity must have one row per query ({len(self.queries)}), "
+                                 f"got {bsim.shape[0]}")
+            out["_SN"] = predictions_from_similarity(sim, self.query_ids, self.reference_ids, k=k,
+                                                     background_similarity=bsim, beta=beta, first=first, last=last)
+        return out
+
+    def intervals(self, similarity, background_similarity=None, k=10, beta=1.0, first=0, last=2,
+                  n_resamples=1000, confidence=0.95, seed=0) -> dict:
+        """The metrics of :meth:`evaluate_similarity`, each with its bootstrap interval over the queries.
+
+        A resample draws the queries (positive and negative alike) with replacement and
+        pools their predictions again (:func:`imsearch.eval.bootstrap.pooled_statistic`).
+
+        Parameters
+        ----------
+        similarity, background_similarity, k, beta, first, last
+            As in :meth:`evaluate_similarity`.
+        n_resamples, confidence, seed
+            Of :func:`imsearch.eval.bootstrap.bootstrap_statistic` (1000, 95 %, seed 0).
+
+        Returns
+        -------
+        dict of :class:`imsearch.eval.bootstrap.Interval`
+            ``"uAP"``, ``"recall_at_p90"``, plus ``"uAP_SN"`` and ``"recall_at_p90_SN"``
+            with a background.
+        """
+        from .bootstrap import bootstrap_statistic, pooled_statistic
+
+        out = {}
+        for suffix, preds in self._prediction_sets(similarity, background_similarity, k, beta, first, last).items():
+            for name, metric in (("uAP", "micro_ap"), ("recall_at_p90", "recall_at_precision")):
+                stat = pooled_statistic(preds, self.ground_truth, self.query_ids, metric, 0.9)
+                out[name + suffix] = bootstrap_statistic(stat, len(self.query_ids), n_resamples, confidence, seed)
+        return out
+
+    def paired_intervals(self, similarity_a, similarity_b, background_similarity_a=None,
+                         background_similarity_b=None, k=10, beta=1.0, first=0, last=2, n_resamples=1000,
+                         confidence=0.95, seed=0) -> dict:
+        """Method a minus method b on each metric, on the same resamples of the queries.
+
+        Parameters
+        ----------
+        similarity_a, similarity_b : (Q, R) array_like of float
+        background_similarity_a, background_similarity_b : (Q, B) array_like of float, optional
+            Both or neither: add the ``_SN`` metrics.
+        k, beta, first, last, n_resamples, confidence, seed
+            As in :meth:`intervals`.
+
+        Returns
+        -------
+        dict of :class:`imsearch.eval.bootstrap.Interval`
+            Differences; an ordering is supported where ``interval.excludes(0)``.
+        """
+        from .bootstrap import paired_bootstrap_statistic, pooled_statistic
+
+        if (background_similarity_a is None) != (background_similarity_b is None):
+            raise ValueError("give background_similarity_a and background_similarity_b together, or neither")
+        sets_a = self._prediction_sets(similarity_a, background_similarity_a, k, beta, first, last)
+        sets_b = self._prediction_sets(similarity_b, background_similarity_b, k, beta, first, last)
+        out = {}
+        for suffix in sets_a:
+            for name, metric in (("uAP", "micro_ap"), ("recall_at_p90", "recall_at_precision")):
+                sa, sb = (pooled_statistic(p[suffix], self.ground_truth, self.query_ids, metric, 0.9)
+                          for p in (sets_a, sets_b))
+                out[name + suffix] = paired_bootstrap_statistic(sa, sb, len(self.query_ids), n_resamples,
+                                                                confidence, seed)
+        return out
+
 
 def _build_copy_detection(seed: int, progress: bool) -> dict:
     from ..edits import disc_edit
@@ -843,7 +1089,7 @@ def _build_copy_detection(seed: int, progress: bool) -> dict:
     _check_datasets("copy_detection", _COPY_DATASETS)
     s = COPY_DETECTION_SIZES
     n_queries = s["positive_queries"] + s["negative_queries"]
-    bar = _progress_bar(500 + 1000 + n_queries, "building copy_detection", progress)
+    bar = _progress(None, "building copy_detection", enabled=progress, total=500 + 1000 + n_queries, unit="img")
     bsds_ids, bsds, net_ids, net = _pack_photos()
     bar.update(len(bsds) + len(net))
     n_b = s["references"] + s["negative_queries"] + s["background_bsds500"]
@@ -949,9 +1195,129 @@ def load_copy_detection(seed=0, rebuild=False, progress=True) -> CopyDetection:
     return CopyDetection(arrays, path)
 
 
+# ----------------------------------------------------------------------------- stand-ins without the pack
+
+# Embedded photos (imsearch.data.photos) split into disjoint roles. scikit-image's "cat" is
+# "chelsea" again: left out.
+_EMBEDDED_GROUPS = ("astronaut", "chelsea", "coffee", "rocket", "china", "flower", "grace_hopper", "camera")
+_EMBEDDED_TRAIN = ("brick", "grass", "gravel", "coins", "clock", "horse", "page", "text")
+_EMBEDDED_DISTRACTORS = ("immunohistochemistry", "retina", "moon", "hubble_deep_field", "microaneurysms",
+                         "colorwheel", "logo")
+
+
+def embedded_scenes(seed=0, n_views=3) -> Scenes:
+    """A small same-scene benchmark made from the embedded photos, for when the data pack is missing.
+
+    The one fallback of chapters 6 and 7, so their numbers without the pack can be compared.
+    Groups: eight embedded photos (astronaut, chelsea, coffee, rocket, china, flower,
+    grace_hopper, camera), each with ``n_views`` views made by seeded edits (rotation by
+    25°, crop of 70 % + scale, perspective, JPEG 30 + colour jitter); every group photo is
+    a query, as in :func:`load_scenes`. Distractors: 24 random crops of seven other
+    embedded photos. ``train``: 40 random crops of eight further photos (brick, grass,
+    gravel, coins, clock, horse, page, text). Every image's longest side is at most
+    :data:`MAX_SIDE`. Much smaller and easier than ``scenes``: its numbers only illustrate.
+
+    Parameters
+    ----------
+    seed : int
+    n_views : int in 1..4
+
+    Returns
+    -------
+    Scenes
+        ``8 · (n_views + 1)`` queries, with ``train`` filled.
+    """
+    from .. import edits
+    from .._util.validation import as_rng
+    from ..data.photos import load_default_image
+
+    rng = as_rng(seed)
+    n_views = check_int(n_views, "n_views", minimum=1, maximum=4)
+    makers = [
+        lambda im, s: edits.rotate(im, degrees=25.0, seed=s),
+        lambda im, s: edits.crop_and_scale(im, crop_fraction=0.7, seed=s),
+        lambda im, s: edits.apply_edit("perspective", im, seed=s),
+        lambda im, s: edits.color_jitter(edits.jpeg(im, quality=30), seed=s),
+    ]
+    images, ids, groups, firsts, rest = [], [], [], [], []
+    for name in _EMBEDDED_GROUPS:
+        base = _resize(load_default_image(name))
+        firsts.append(len(images))
+        images.append(base)
+        ids.append(f"embedded/{name}")
+        groups.append(name)
+        for v in range(n_views):
+            images.append(_resize(makers[v](base, int(rng.integers(1 << 30)))))
+            ids.append(f"embedded/{name}/view{v + 1}")
+            groups.append(name)
+        rest.append(np.arange(firsts[-1] + 1, len(images), dtype=np.int64))
+    sources = [load_default_image(n) for n in _EMBEDDED_DISTRACTORS]
+    for i, im in enumerate(edits.random_crops(sources, 24, crop_fraction=(0.5, 0.9), max_side=MAX_SIDE,
+                                              seed=int(rng.integers(1 << 30)))):
+        images.append(im)
+        ids.append(f"embedded/distractor{i}")
+        groups.append(None)
+    train = edits.random_crops([load_default_image(n) for n in _EMBEDDED_TRAIN], 40, crop_fraction=(0.4, 0.8),
+                               max_side=MAX_SIDE, seed=int(rng.integers(1 << 30)))
+    queries, positives, first_rows = every_member_queries(firsts, rest)
+    return Scenes(images=images, ids=ids, groups=groups, query_indices=queries, positives=positives, duplicates=[],
+                  build_seconds=0.0, first_rows=first_rows, train=train)
+
+
+def embedded_copy_detection(seed=0) -> CopyDetection:
+    """A small copy-detection benchmark from the embedded photos, when the data pack is missing.
+
+    References: three random crops of each of half of the embedded photos (the groups'
+    and distractors' photos of :func:`embedded_scenes`, shuffled by ``seed``); queries: an
+    edited copy (:func:`imsearch.edits.disc_edit`) of half of the references, and as many
+    edited crops of the other photos (negative queries), in a random order; background:
+    more crops of those other photos; train: the training crops of :func:`embedded_scenes`'s
+    photos.
+
+    Parameters
+    ----------
+    seed : int
+
+    Returns
+    -------
+    CopyDetection
+        Built by :meth:`CopyDetection.from_images`, with ``query_edits`` recorded.
+    """
+    from .. import edits
+    from .._util.validation import as_rng
+    from ..data.photos import load_default_image
+
+    rng = as_rng(seed)
+    names = list(_EMBEDDED_GROUPS + _EMBEDDED_DISTRACTORS)
+    photos = [_resize(load_default_image(n)) for n in names]
+    order = rng.permutation(len(photos))
+    half = len(photos) // 2
+    ref_photos, other = [photos[i] for i in order[:half]], [photos[i] for i in order[half:]]
+    crop = dict(crop_fraction=(0.5, 0.8), max_side=MAX_SIDE)
+    references = edits.random_crops(ref_photos, 3 * len(ref_photos), seed=int(rng.integers(2 ** 31)), **crop)
+    others = edits.random_crops(other, 2 * len(references), seed=int(rng.integers(2 ** 31)), **crop)
+    negatives, background = others[:len(references) // 2], others[len(references) // 2:]
+    copied = np.sort(rng.choice(len(references), len(references) // 2, replace=False))
+    sources = [("ref", int(r)) for r in copied] + [("neg", i) for i in range(len(negatives))]
+    sources = [sources[i] for i in rng.permutation(len(sources))]
+    queries, query_edits, truth = [], [], []
+    for qi, (kind, i) in enumerate(sources):
+        original = references[i] if kind == "ref" else negatives[i]
+        edited, applied = edits.disc_edit(original, seed=int(rng.integers(2 ** 31)), other_images=background)
+        queries.append(edited)
+        query_edits.append(tuple(applied))
+        if kind == "ref":
+            truth.append((qi, i))
+    train = edits.random_crops([load_default_image(n) for n in _EMBEDDED_TRAIN], 40, crop_fraction=(0.4, 0.8),
+                               max_side=MAX_SIDE, seed=int(rng.integers(2 ** 31)))
+    bench = CopyDetection.from_images(references, queries, truth, background=background, train=train)
+    bench.query_edits = query_edits
+    return bench
+
+
 # ----------------------------------------------------------------------------- command line
 
-def main(args) -> int:
+def main(argv=None) -> int:
     """Command line ``python -m imsearch benchmarks {build,info} [scenes] [copy_detection] [--seed N]``.
 
     * ``build``: build the benchmarks again (from the data pack) and write their cache;
@@ -959,22 +1325,22 @@ def main(args) -> int:
 
     Parameters
     ----------
-    args : argparse.Namespace or list of str
-        With ``action``, ``names`` (empty means both) and ``seed``.
+    argv : list of str, optional
+        The arguments after ``benchmarks`` (default: ``sys.argv[1:]``).
 
     Returns
     -------
     int
         0 on success, 1 when data is missing, 2 for an unknown benchmark.
     """
-    if isinstance(args, (list, tuple)):
-        import argparse
+    import argparse
 
-        parser = argparse.ArgumentParser(prog="python -m imsearch benchmarks")
-        parser.add_argument("action", choices=["build", "info"])
-        parser.add_argument("names", nargs="*")
-        parser.add_argument("--seed", type=int, default=0)
-        args = parser.parse_args(list(args))
+    parser = argparse.ArgumentParser(prog="python -m imsearch benchmarks",
+                                     description="build (again) or describe the retrieval benchmarks")
+    parser.add_argument("action", choices=["build", "info"])
+    parser.add_argument("names", nargs="*", help="scenes, copy_detection (default: both)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of copy_detection (default 0)")
+    args = parser.parse_args(argv)
     names = list(args.names or []) or list(VERSIONS)
     unknown = [n for n in names if n not in VERSIONS]
     if unknown:

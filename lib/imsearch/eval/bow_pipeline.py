@@ -1,32 +1,12 @@
-"""Bags of visual words: vocabulary, quantisation, TF-IDF, stop words, spatial re-ranking,
-Hamming embedding and VLAD.
+"""Chapter 7's pipeline on the course's benchmarks: bags of words, Hamming embedding, VLAD.
 
-The pipeline of chapter 7, after Sivic & Zisserman's "Video Google" (ICCV 2003):
-
-1. **Local descriptors**: SIFT keypoints and descriptors (OpenCV, at most
-   ``max_keypoints`` per image), compared as RootSIFT (Arandjelović & Zisserman 2012):
-   :func:`extract_features`, :class:`LocalFeatures`.
-2. **A visual vocabulary**: k-means on descriptors of *training* photos
-   (:func:`train_vocabulary`, faiss), and the quantiser ``R^d → {0..k-1}`` that
-   assigns each descriptor to its nearest centroid, its visual word (:func:`quantize`).
-3. **The bag of words**: how many descriptors of an image fall on each word, a sparse
-   ``(N, k)`` matrix (:func:`bag_of_words`), searched through an inverted index
-   (:mod:`imsearch.index.inverted_file`).
-4. **Text-retrieval weighting**: term frequency × inverse document frequency
-   (:func:`tfidf_weights`, :func:`tfidf`) and a stop list of the most frequent words
-   (:func:`stop_words`), with L2-normalised vectors compared by the cosine.
-5. **Spatial verification** of a shortlist: correspondences between features that share
-   a word, a geometric model fitted robustly, images re-ranked by their number of
-   inliers (:func:`spatial_verification`, :func:`spatial_rerank`; Philbin et al. 2007).
-6. **Hamming embedding** (Jégou, Douze & Schmid, ECCV 2008): a 64-bit signature per
-   descriptor that refines its word (:class:`HammingEmbedding`).
-7. **VLAD** (Jégou et al., CVPR 2010 / PAMI 2012): the sums of the residuals to the
-   centroids, power- and intra-normalised (Arandjelović & Zisserman, CVPR 2013) and
-   reduced by PCA (:func:`vlad_descriptors`, :func:`pca_fit`).
-
-Heavy steps (SIFT on thousands of images, k-means) are cached under
-``imsearch.data.cache_dir() / "bovw"``; ``python -m imsearch.descriptors`` rebuilds the cache for
-the course's two benchmarks.
+:class:`Pipeline` holds a vocabulary trained on training SIFT (and the Hamming embedding
+learned with it) and encodes any :class:`imsearch.features.extraction.LocalFeatures`;
+:func:`bow_similarity`, :func:`he_similarity` and :func:`vlad_similarity` score queries
+against a database; :func:`variant_similarity` / :func:`evaluate_variants` run the chapter's
+variants (:data:`VARIANTS`) on a benchmark; :func:`course_data` loads both benchmarks with
+their cached SIFT features. The algorithms live in :mod:`imsearch.descriptors` and
+:mod:`imsearch.index`; ``python -m imsearch.eval.bow_pipeline`` fills the cache.
 """
 from __future__ import annotations
 
@@ -36,13 +16,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._util.validation import as_rng, check_array, check_int
-from ..descriptors.bow import bag_of_words, bow_vectors, cached_vocabulary, cached_words, idf_weights, quantize, train_vocabulary
+from .._util.validation import check_int
+from ..descriptors.bow import bag_of_words, bow_vectors, cached_vocabulary, cached_words, idf_weights, assign_words, train_vocabulary
 from ..descriptors.hamming import train_hamming_embedding
 from ..descriptors.pca import pca_fit, pca_project
 from ..descriptors.vlad import vlad_descriptors
-from ..features.extraction import DESCRIPTOR_DIM, LocalFeatures, _cache_folder, cached_features, extract_features
+from ..features.extraction import DESCRIPTOR_DIM, LocalFeatures, _cache_folder, cached_features
 from ..index.reranking import spatial_rerank
+from .methods import methods_of
 
 
 # ============================================================================ pipeline per vocabulary
@@ -93,7 +74,7 @@ class Pipeline:
         if not isinstance(features, LocalFeatures):
             raise TypeError(f"features must be LocalFeatures, got {type(features).__name__}")
         return self._memo("words", features, lambda: cached_words(features, self.centroids) if self.cache
-                          else quantize(features.rootsift(), self.centroids))
+                          else assign_words(features.rootsift(), self.centroids))
 
     def bow(self, features: LocalFeatures):
         """(N, k) sparse term counts of the images of ``features``."""
@@ -246,108 +227,6 @@ def vlad_similarity(pipeline: Pipeline, database: LocalFeatures, queries: LocalF
     return vq.astype(np.float64) @ vd.astype(np.float64).T
 
 
-# ============================================================================ embedded fallback benchmark
-
-@dataclass
-class EmbeddedScenes:
-    """A tiny same-scene benchmark made from the embedded photos, for when the data pack is missing.
-
-    Same attributes as :func:`imsearch.eval.benchmarks.load_scenes`'s result: ``images``,
-    ``ids``, ``groups``, ``query_indices``, ``positives``, ``evaluate(similarity)``;
-    plus ``train``: crops of other embedded photos for the vocabulary.
-    """
-
-    images: list
-    ids: list
-    groups: list
-    query_indices: np.ndarray
-    positives: list
-    train: list
-
-    def evaluate(self, similarity) -> dict:
-        """mAP of a (Q, N) similarity matrix (the query's own column ignored)."""
-        from ..eval.metrics import average_precision
-
-        s = check_array(similarity, "similarity", shape=(len(self.query_indices), len(self.images)),
-                        kinds="iuf")
-        aps = []
-        for qi, (q, pos) in enumerate(zip(self.query_indices, self.positives)):
-            keep = np.ones(len(self.images), bool)
-            keep[q] = False
-            rel = np.zeros(len(self.images), bool)
-            rel[pos] = True
-            aps.append(average_precision(s[qi][keep], rel[keep]))
-        aps = np.array(aps)
-        return {"mAP": float(aps.mean()), "AP": aps}
-
-
-_EMBEDDED_GROUPS = ("astronaut", "chelsea", "coffee", "rocket", "china", "flower", "grace_hopper", "camera")
-# scikit-image's "cat" is Chelsea again: left out. Training photos give the vocabulary only;
-# distractor photos give the crops that fill the database.
-_EMBEDDED_TRAIN = ("brick", "grass", "gravel", "coins", "clock", "horse", "page", "text")
-_EMBEDDED_DISTRACTORS = ("immunohistochemistry", "retina", "moon", "hubble_deep_field", "microaneurysms",
-                         "colorwheel", "logo")
-
-
-def embedded_bow_scenes(seed=0, max_side: int = 320, n_views: int = 3) -> EmbeddedScenes:
-    """A same-scene benchmark from embedded photos, for when the course data pack is missing.
-
-    Groups: eight embedded photos (astronaut, chelsea, coffee, rocket, china, flower,
-    grace_hopper, camera), each the query of its group, with ``n_views`` views made by
-    seeded edits (rotation by 25°, crop of 70% + scale, perspective, JPEG 30 + colour
-    jitter). Distractors: 24 random crops of seven other embedded photos. Training
-    images (``train``): 40 random crops of eight further photos (brick, grass, gravel,
-    coins, clock, horse, page, text), disjoint from the groups and the distractors.
-
-    Parameters
-    ----------
-    seed : int
-    max_side : int
-        Longest side of every image (pixels).
-    n_views : int in 1..4
-
-    Returns
-    -------
-    EmbeddedScenes
-    """
-    from .. import edits
-    from ..data.photos import load_default_image
-
-    rng = as_rng(seed)
-    max_side = check_int(max_side, "max_side", minimum=32)
-    n_views = check_int(n_views, "n_views", minimum=1, maximum=4)
-    makers = [
-        lambda im, s: edits.rotate(im, degrees=25.0, seed=s),
-        lambda im, s: edits.crop_and_scale(im, crop_fraction=0.7, seed=s),
-        lambda im, s: edits.apply_edit("perspective", im, seed=s),
-        lambda im, s: edits.color_jitter(edits.jpeg(im, quality=30), seed=s),
-    ]
-    images, ids, groups, queries, positives = [], [], [], [], []
-    for name in _EMBEDDED_GROUPS:
-        base = edits.downscale(load_default_image(name), max_side)
-        queries.append(len(images))
-        images.append(base)
-        ids.append(f"embedded/{name}")
-        groups.append(name)
-        pos = []
-        for v in range(n_views):
-            pos.append(len(images))
-            images.append(edits.downscale(makers[v](base, int(rng.integers(1 << 30))), max_side))
-            ids.append(f"embedded/{name}/view{v + 1}")
-            groups.append(name)
-        positives.append(np.array(pos))
-    sources = [load_default_image(n) for n in _EMBEDDED_DISTRACTORS]
-    for i, im in enumerate(edits.random_crops(sources, 24, crop_fraction=(0.5, 0.9), max_side=max_side,
-                                              seed=int(rng.integers(1 << 30)))):
-        images.append(im)
-        ids.append(f"embedded/distractor{i}")
-        groups.append(None)
-    train_sources = [load_default_image(n) for n in _EMBEDDED_TRAIN]
-    train = edits.random_crops(train_sources, 40, crop_fraction=(0.4, 0.8), max_side=max_side,
-                               seed=int(rng.integers(1 << 30)))
-    return EmbeddedScenes(images, ids, groups, np.array(queries), positives, train)
-
-
 # ============================================================================ the results table
 
 #: Holidays mAP reported by the papers, for perspective (not comparable: other data,
@@ -361,7 +240,8 @@ PAPER_RESULTS = (
 )
 
 
-VARIANTS = ("bow", "tfidf", "tfidf+stop", "tfidf+stop+sv", "he", "vlad", "vlad+pca")
+#: Chapter 7's variants: its keys of :data:`imsearch.eval.methods.METHODS`, in table order.
+VARIANTS = methods_of(7)
 
 #: Vocabulary sizes each variant is run with by default in :func:`evaluate_variants`:
 #: spatial verification and Hamming embedding need words precise enough to make
@@ -405,7 +285,8 @@ def variant_dim(variant: str, pipeline: Pipeline, pca_dim: int = 128) -> int:
 
 def evaluate_variants(evaluate, database: LocalFeatures, queries: LocalFeatures, pipelines: dict,
                       variants=VARIANTS, k_range=None, stop_fraction=0.05, he_threshold: int = 24, he_sigma=16.0,
-                      shortlist: int = 30, exclude=None, pca_dim: int = 128, progress: bool = True) -> list:
+                      shortlist: int = 30, exclude=None, pca_dim: int = 128, progress: bool = True,
+                      keep_similarity: bool = False) -> list:
     """Score every variant with every vocabulary size through a benchmark's ``evaluate``.
 
     Parameters
@@ -427,6 +308,9 @@ def evaluate_variants(evaluate, database: LocalFeatures, queries: LocalFeatures,
     exclude : (Q,) int array, optional
         The database index of each query (never shortlisted by spatial verification).
     progress : bool
+    keep_similarity : bool
+        Also return each run's ``(Q, N)`` similarities (key ``"similarity"``), e.g. to compare
+        two variants with a paired bootstrap (``scenes.paired_intervals``).
 
     Returns
     -------
@@ -457,6 +341,8 @@ def evaluate_variants(evaluate, database: LocalFeatures, queries: LocalFeatures,
         metrics = evaluate(s)
         rows.append({"variant": v, "k": k, "dim": variant_dim(v, pipelines[k], pca_dim), "seconds": seconds,
                      **{m: val for m, val in metrics.items() if np.isscalar(val)}})
+        if keep_similarity:
+            rows[-1]["similarity"] = s
     return rows
 
 
@@ -479,10 +365,10 @@ class CourseData:
     Attributes
     ----------
     source : str
-        ``"pack"`` (the two benchmarks) or ``"embedded"`` (the fallback of :func:`embedded_bow_scenes`).
+        ``"pack"`` (the two benchmarks) or ``"embedded"`` (:func:`imsearch.eval.benchmarks.embedded_scenes`).
     missing : str or None
         Why the pack is not used: the missing dataset and how to get it.
-    scenes : Scenes or EmbeddedScenes
+    scenes : Scenes
     copy_detection : CopyDetection or None
     train, scenes_database, scenes_queries : LocalFeatures
     copy_references, copy_queries, copy_background : LocalFeatures or None
@@ -516,10 +402,10 @@ def course_data(background: bool = False, progress: bool = True, n_train: int = 
     With the course data pack: the ``scenes`` and ``copy_detection`` benchmarks
     (:mod:`imsearch.eval.benchmarks`), and training features from the first ``n_train``
     photos of ``copy_detection.train`` (ImageNet samples: never a query, a positive or
-    a reference). Without it: :func:`embedded_bow_scenes` and no copy detection, with the
+    a reference). Without it: :func:`imsearch.eval.benchmarks.embedded_scenes` and no copy detection, with the
     reason in ``missing``.
 
-    Rebuild everything with ``python -m imsearch.descriptors`` (it also trains the vocabularies).
+    Rebuild everything with ``python -m imsearch.eval.bow_pipeline`` (it also trains the vocabularies).
 
     Parameters
     ----------
@@ -543,7 +429,9 @@ def course_data(background: bool = False, progress: bool = True, n_train: int = 
         sc = load_scenes(progress=progress)
         cd = load_copy_detection(progress=progress)
     except DataMissingError as err:
-        es = embedded_bow_scenes()
+        from ..eval.benchmarks import embedded_scenes
+
+        es = embedded_scenes()
         train = cached_features(es.train, "embedded_train", max_keypoints, progress)
         db = cached_features(es.images, "embedded_scenes", max_keypoints, progress)
         why = (f"the course data pack is not available — {err}. Chapter 7 runs instead on a small same-scene "
@@ -559,79 +447,13 @@ def course_data(background: bool = False, progress: bool = True, n_train: int = 
                       time.perf_counter() - t)
 
 
-# ============================================================================ leaderboard and command line
-
-def leaderboard_rows(ks=(64, 256, 1024, 4096), variants=VARIANTS, progress: bool = True, n_timing: int = 50) -> list:
-    """Every variant × vocabulary size on both benchmarks, with timings (for ``benchmarks/``).
-
-    Parameters
-    ----------
-    ks : sequence of int
-        Vocabulary sizes (variants run within :data:`VARIANT_K_RANGE`).
-    variants : sequence of str
-    progress : bool
-    n_timing : int
-        Images whose SIFT extraction is timed again (uncached) for the per-image time.
-
-    Returns
-    -------
-    list of dict
-        ``method``, ``variant``, ``k``, ``dim``, ``extract_ms_per_image`` (SIFT + RootSIFT +
-        quantisation, measured on ``n_timing`` images), ``search_ms_per_query`` (on
-        ``scenes``: building the index from the encoded database — inverted index, Hamming
-        inverted file or VLAD matrix — and scoring all 38 queries, spatial re-ranking
-        included, divided by the number of queries), ``scenes_mAP``, ``uAP``,
-        ``recall_at_p90``, ``uAP_SN``, ``recall_at_p90_SN``.
-
-    Raises
-    ------
-    imsearch.data.pack.DataMissingError
-        Without the course data pack.
-    """
-    from ..data.pack import DataMissingError
-
-    data = course_data(background=True, progress=progress)
-    if data.source != "pack":
-        raise DataMissingError("bsds500", "the leaderboard needs both benchmarks")
-    sample = data.scenes.images[:: max(1, len(data.scenes.images) // n_timing)][:n_timing]
-    t = time.perf_counter()
-    timed = extract_features(sample, MAX_KEYPOINTS, progress=False)
-    timed.rootsift()
-    sift_s = (time.perf_counter() - t) / len(sample)
-    pipelines = {k: Pipeline(data.train, k) for k in ks}
-    cd = data.copy_detection
-    rows = []
-    jobs = _jobs(variants, pipelines, None)
-    items = jobs
-    if progress:
-        from tqdm.auto import tqdm
-        items = tqdm(jobs, desc="leaderboard", unit="run", leave=False)
-    for v, k in items:
-        p = pipelines[k]
-        t = time.perf_counter()
-        quantize(timed.rootsift(), p.centroids)
-        quant_s = (time.perf_counter() - t) / len(sample)
-        # first call: encodes the database (words, signatures, VLAD; kept in memory), then
-        # the timed call: indexing and scoring every query
-        variant_similarity(v, p, data.scenes_database, data.scenes_queries, exclude=data.scenes.query_indices)
-        t = time.perf_counter()
-        s = variant_similarity(v, p, data.scenes_database, data.scenes_queries, exclude=data.scenes.query_indices)
-        search_s = (time.perf_counter() - t) / len(data.scenes.query_indices)
-        scenes = data.scenes.evaluate(s)
-        s_ref = variant_similarity(v, p, data.copy_references, data.copy_queries)
-        s_bg = variant_similarity(v, p, data.copy_background, data.copy_queries)
-        copy = cd.evaluate_similarity(s_ref, s_bg)
-        rows.append({"method": f"{v} (k={k})", "variant": v, "k": k, "dim": variant_dim(v, p),
-                     "extract_ms_per_image": 1000 * (sift_s + quant_s), "search_ms_per_query": 1000 * search_s,
-                     "scenes_mAP": scenes["mAP"], **copy})
-    return rows
-
+# ============================================================================ command line
 
 def main(argv=None) -> int:
-    """``python -m imsearch.descriptors [--ks 64 256 1024 4096]``: build the chapter's cache and print timings."""
+    """``python -m imsearch.eval.bow_pipeline [--ks 64 256 1024 4096]``: build the chapter's cache and print timings."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m imsearch.descriptors",
+    parser = argparse.ArgumentParser(prog="python -m imsearch.eval.bow_pipeline",
                                      description="Extract and cache SIFT features of both benchmarks, train and "
                                                  "cache the visual vocabularies and the words (chapter 7).")
     parser.add_argument("--ks", type=int, nargs="+", default=[64, 256, 1024, 4096], help="vocabulary sizes")

@@ -1,18 +1,8 @@
-"""Nearest-neighbour search over descriptors, by brute force.
+"""Chapter 3's experiment: find an original photo from an edited copy, per method and per edit.
 
-Chapter 3 searches a few hundred images by pixel thumbnails and colour histograms;
-:func:`knn` compares every query with every database vector, in blocks so that
-memory stays bounded. Chapters 7 and 12 add inverted files and faiss indexes, which
-must return what this exhaustive search returns.
-
-Every metric is returned as a *distance*, smaller meaning closer:
-
-* ``"l2"``: squared Euclidean distance, as ``faiss.IndexFlatL2`` reports it;
-* ``"l1"``: sum of absolute differences;
-* ``"chi2"``: symmetric chi-squared distance (:func:`imsearch.descriptors.chi2`);
-* ``"intersection"``: the *negated* histogram intersection
-  (:func:`imsearch.descriptors.intersection`, a similarity), so sorting still puts
-  the most similar first.
+:func:`copy_search_accuracy` edits every original with each edit of :mod:`imsearch.edits`
+(seeded per edit and photo), searches the originals and distractors by brute force
+(:func:`imsearch.index.brute_force.knn`) and reports the top-1 accuracy.
 """
 from __future__ import annotations
 
@@ -21,6 +11,7 @@ import zlib
 
 import numpy as np
 
+from .._util.progress import progress as _progress
 from .._util.validation import check_int
 from ..index.brute_force import _check_metric, knn
 
@@ -77,18 +68,12 @@ def copy_search_accuracy(originals, distractors, methods, edit_names=None, seed=
             raise ValueError(f"edit_names must be keys of imsearch.edits.EDITS ({', '.join(edits.EDITS)}); got {name!r}")
     seed = check_int(seed, "seed", minimum=0)
 
-    def bar(items, desc):
-        if not progress:
-            return items
-        from tqdm.auto import tqdm
-        return tqdm(items, desc=desc)
-
     database = originals + distractors
-    db = {label: np.stack([describe(im) for im in bar(database, f"describe database ({label})")])
+    db = {label: np.stack([describe(im) for im in _progress(database, f"describe database ({label})", enabled=progress)])
           for label, (describe, _) in methods.items()}
     truth = np.arange(len(originals))
     result = {label: {} for label in methods}
-    for name in bar(edit_names, "edits"):
+    for name in _progress(edit_names, "edits", enabled=progress):
         queries = [edits.apply_edit(name, im, seed=_edit_rng(seed, name, i)) for i, im in enumerate(originals)]
         for label, (describe, metric) in methods.items():
             q = np.stack([describe(im) for im in queries])

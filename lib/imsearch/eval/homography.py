@@ -1,21 +1,11 @@
-"""Planar geometry between two views: the hierarchy of 2-D transformations, RANSAC, warping.
+"""Chapter 5's estimator study: how good is an estimated homography on a benchmark pair?
 
-Chapter 5. Each transformation of the hierarchy (translation, rigid, similarity,
-affine, homography) is estimated by linear least squares from point
-correspondences and returned as a ``(3, 3)`` float64 matrix acting on homogeneous
-pixel coordinates ``(x, y, 1)``. RANSAC (Fischler & Bolles 1981) finds the
-correspondences that agree with one model among many wrong matches; it is written
-here from scratch so that every step (minimal sample, fit, inlier count, adaptive
-number of iterations, final refit) can be read and stepped through.
-
-Conventions: points are ``(N, 2)`` arrays of ``(x, y)`` pixel coordinates (x to the
-right, y down); a model ``M`` maps ``src`` onto ``dst``: ``dst ≈ M · src``.
-
-References: R. Hartley, A. Zisserman, *Multiple View Geometry in Computer Vision*,
-2nd ed., Cambridge University Press 2003 (ch. 2 and 4); R. Hartley, "In defense of the
-eight-point algorithm", IEEE TPAMI 19(6), 1997 (normalisation); S. Umeyama,
-"Least-squares estimation of transformation parameters between two point patterns",
-IEEE TPAMI 13(4), 1991; M. Fischler, R. Bolles, "Random sample consensus", CACM 24(6), 1981.
+Per pair, the transfer error of the estimate on the ground-truth correspondences and the
+precision/recall of its inliers (:func:`homography_pair_metrics` for CMP ``homogr`` pairs with a
+ground-truth model, :func:`labelled_pair_metrics` for EVD pairs with labelled matches); over
+pairs and estimators (ours, OpenCV's RANSAC, MAGSAC): :func:`evaluate_homography_estimators`
+and :func:`summarize_homography_results`. The estimators themselves live in
+:mod:`imsearch.geometry`.
 """
 from __future__ import annotations
 
