@@ -1,10 +1,10 @@
-"""imsearch.matching: nearest neighbours, mutual NN, the ratio test, precision and recall of matches."""
+"""imsearch.matching: nearest neighbours, filters, match quality, spatial verification, synthetic pairs."""
 import numpy as np
 import pytest
 
-from imsearch.geometry import transforms as g
+from imsearch import features, matching
 from imsearch import matching as mt
-from imsearch.geometry import synthetic
+from imsearch.geometry import transforms as g
 
 
 def _desc(n1=40, n2=50, d=16, seed=0):
@@ -18,7 +18,49 @@ def _naive_knn(d1, d2, k):
     return np.take_along_axis(dist, idx, axis=1), idx
 
 
-# ----------------------------------------------------------------------------- neighbours
+def _synthetic_keypoints(seed=0, n=120, d=32, noise=0.15):
+    """Image 2 = image 1 under H: matching keypoints carry noisy copies of the descriptors."""
+    rng = np.random.default_rng(seed)
+    H = g.random_transformation("homography", seed=seed, center=(200, 200), scale_px=200)
+    k1 = rng.uniform(0, 400, (n, 2))
+    k2 = np.vstack([g.apply_homography(H, k1[: n // 2]), rng.uniform(1000, 1400, (n // 2, 2))])
+    d1 = rng.normal(size=(n, d))
+    d2 = np.vstack([d1[: n // 2] + noise * rng.normal(size=(n // 2, d)), rng.normal(size=(n // 2, d))])
+    perm = rng.permutation(n)
+    return k1, k2[perm], d1, d2[perm], H
+
+
+def _similar_pair(rng, n_in=30, n_out=30, angle=0.6, scale=1.5, t=(20.0, -10.0)):
+    ka = np.c_[rng.random((n_in + n_out, 2)) * 200, rng.random(n_in + n_out) * 3 + 1, rng.random(n_in + n_out) * 6]
+    R = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    kb = ka.copy()
+    kb[:, :2] = scale * ka[:, :2] @ R.T + t + rng.normal(0, 0.5, (len(ka), 2))
+    kb[:, 2] = ka[:, 2] * scale
+    kb[:, 3] = ka[:, 3] + angle
+    kb[n_in:, :2] = rng.random((n_out, 2)) * 300           # outliers: anywhere
+    kb[n_in:, 3] = rng.random(n_out) * 6
+    pairs = np.c_[np.arange(len(ka)), np.arange(len(ka))]
+    return ka, kb, pairs
+
+
+def _photo(name):
+    from imsearch.data import load_default_image
+    from imsearch.edits import downscale
+
+    return downscale(load_default_image(name), 256)
+
+
+def _warp(image, seed=0, strength=0.12):
+    """The image seen through a random mild homography (corners moved by up to strength × size)."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    h, w = image.shape[:2]
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = src + (rng.uniform(-1, 1, (4, 2)) * strength * np.array([w, h])).astype(np.float32)
+    H = cv2.getPerspectiveTransform(src, dst)
+    return cv2.warpPerspective(image, H, (w, h), borderMode=cv2.BORDER_REFLECT)
+
 
 @pytest.mark.parametrize("k", [1, 2, 5])
 def test_nearest_neighbors_numpy_naive_and_faiss_agree(k):
@@ -137,8 +179,6 @@ def test_ratio_test_bad_input():
     assert mt.nearest_neighbors(np.zeros((0, 16)), d2)[1].shape == (0, 2)
 
 
-# ----------------------------------------------------------------------------- measuring
-
 def test_match_correct_and_precision_recall_closed_form():
     H = np.array([[1.0, 0, 10], [0, 1, 0], [0, 0, 1]])  # image 2 = image 1 moved 10 px right
     kps1 = np.array([[0.0, 0], [5, 5], [20, 20], [50, 50]])
@@ -158,16 +198,6 @@ def test_match_correct_and_precision_recall_closed_form():
         mt.match_correct(kps1, kps2, [[4, 0]], H)
     with pytest.raises(ValueError, match=r"kps1 must have shape \(N, 2\)"):
         mt.match_correct(np.zeros((4, 1)), kps2, m, H)
-
-
-def test_n_correspondences_against_a_naive_loop():
-    rng = np.random.default_rng(5)
-    H = g.random_transformation("homography", seed=1, center=(100, 100), scale_px=100)
-    k1, k2 = rng.uniform(0, 200, (80, 2)), rng.uniform(0, 200, (90, 2))
-    k2[:30] = g.apply_homography(H, k1[:30]) + rng.normal(0, 1, (30, 2))
-    q = g.apply_homography(H, k1)
-    naive = sum(min(np.hypot(*(q[i] - k2[j])) for j in range(90)) < 2.0 for i in range(80))
-    assert mt.n_correspondences(k1, k2, H, 2.0) == naive
 
 
 def test_precision_recall_curve_against_thresholding():
@@ -197,18 +227,6 @@ def test_average_precision_closed_form_and_sklearn():
     assert mt.average_precision(s, c) == pytest.approx(average_precision_score(c, -s))
 
 
-def _synthetic_keypoints(seed=0, n=120, d=32, noise=0.15):
-    """Image 2 = image 1 under H: matching keypoints carry noisy copies of the descriptors."""
-    rng = np.random.default_rng(seed)
-    H = g.random_transformation("homography", seed=seed, center=(200, 200), scale_px=200)
-    k1 = rng.uniform(0, 400, (n, 2))
-    k2 = np.vstack([g.apply_homography(H, k1[: n // 2]), rng.uniform(1000, 1400, (n // 2, 2))])
-    d1 = rng.normal(size=(n, d))
-    d2 = np.vstack([d1[: n // 2] + noise * rng.normal(size=(n // 2, d)), rng.normal(size=(n // 2, d))])
-    perm = rng.permutation(n)
-    return k1, k2[perm], d1, d2[perm], H
-
-
 def test_matching_curves_on_a_synthetic_pair():
     k1, k2, d1, d2, H = _synthetic_keypoints()
     curves = mt.matching_curves(d1, d2, k1, k2, H, threshold_px=2.0)
@@ -224,7 +242,15 @@ def test_matching_curves_on_a_synthetic_pair():
         mt.matching_curves(d1, d2, k1[:-1], k2, H)
 
 
-# ----------------------------------------------------------------------------- OpenCV SIFT
+def test_n_correspondences_against_a_naive_loop():
+    rng = np.random.default_rng(5)
+    H = g.random_transformation("homography", seed=1, center=(100, 100), scale_px=100)
+    k1, k2 = rng.uniform(0, 200, (80, 2)), rng.uniform(0, 200, (90, 2))
+    k2[:30] = g.apply_homography(H, k1[:30]) + rng.normal(0, 1, (30, 2))
+    q = g.apply_homography(H, k1)
+    naive = sum(min(np.hypot(*(q[i] - k2[j])) for j in range(90)) < 2.0 for i in range(80))
+    assert mt.n_correspondences(k1, k2, H, 2.0) == naive
+
 
 def test_opencv_sift_and_tentative_matches_follow_a_known_homography():
     from imsearch.data import load_default_image
@@ -232,7 +258,7 @@ def test_opencv_sift_and_tentative_matches_follow_a_known_homography():
     img = load_default_image("astronaut")[::2, ::2]
     H = g.random_transformation("homography", seed=3, center=(128, 128), scale_px=180, strength=0.15)
     warped = g.warp_onto(img, H, img.shape)
-    kps, desc = mt.opencv_sift(img, n_features=300)
+    kps, desc = features.opencv_sift(img, n_features=300)
     assert kps.shape[1] == 4 and desc.shape == (len(kps), 128) and desc.dtype == np.float32
     assert 50 < len(kps) <= 300 and np.all(kps[:, 2] > 0) and np.all(np.abs(kps[:, 3]) <= 2 * np.pi)
     m = mt.tentative_matches(warped, img, ratio=0.8, n_features=500)  # [xA, yA, xB, yB], A = warped
@@ -240,14 +266,75 @@ def test_opencv_sift_and_tentative_matches_follow_a_known_homography():
     err = g.transfer_error(H, m[:, 2:], m[:, :2])
     assert np.mean(err < 3.0) > 0.8
     with pytest.raises(ValueError, match="image must have shape"):
-        mt.opencv_sift(np.zeros(5, np.uint8))
+        features.opencv_sift(np.zeros(5, np.uint8))
+
+
+def test_word_correspondences_equal_a_double_loop():
+    rng = np.random.default_rng(4)
+    a, b = rng.integers(0, 12, 40), rng.integers(0, 12, 35)
+    for cap in (1, 3, 100):
+        ca, cb = np.bincount(a, minlength=12), np.bincount(b, minlength=12)
+        naive = [(i, j) for i in range(len(a)) for j in range(len(b))
+                 if a[i] == b[j] and ca[a[i]] <= cap and cb[b[j]] <= cap]
+        np.testing.assert_array_equal(matching.word_correspondences(a, b, cap), np.array(naive).reshape(-1, 2))
+    assert matching.word_correspondences(np.zeros(0, int), [1, 2]).shape == (0, 2)
+
+
+@pytest.mark.parametrize("method", ["similarity", "ransac", "opencv"])
+def test_spatial_verification_finds_the_inliers_of_a_similarity(method):
+    rng = np.random.default_rng(5)
+    ka, kb, pairs = _similar_pair(rng)
+    n, mask = matching.spatial_verification(ka, kb, pairs, threshold_px=4.0, method=method, max_iters=500)
+    assert n == mask.sum()
+    assert 28 <= n <= 32 and mask[:30].mean() > 0.9 and mask[30:].mean() < 0.1
+
+
+def test_spatial_verification_single_hypotheses_survive_few_inliers():
+    rng = np.random.default_rng(6)
+    ka, kb, pairs = _similar_pair(rng, n_in=8, n_out=120)      # 6 % inliers: hopeless for 200 4-point samples
+    n, mask = matching.spatial_verification(ka, kb, pairs, threshold_px=4.0)
+    assert n >= 8 and mask[:8].all()
+    assert matching.spatial_verification(ka, kb, np.zeros((0, 2), int))[0] == 0
+    with pytest.raises(ValueError, match="method"):
+        matching.spatial_verification(ka, kb, pairs, method="lmeds")
+    with pytest.raises(ValueError, match="pairs"):
+        matching.spatial_verification(ka, kb, pairs + 1000)
+
+
+def test_inlier_count_separates_a_warped_view_from_another_photo():
+    a = _photo("astronaut")
+    fa, fb, fc = (features.opencv_sift(x, 400, root_sift=True) for x in (a, _warp(a, 1), _photo("coffee")))
+    assert fa[1].shape[1] == 128 and fa[1].dtype == np.float32 and fa[0].shape[1] == 4
+    np.testing.assert_allclose(np.linalg.norm(fa[1], axis=1), 1.0, rtol=1e-4)     # RootSIFT rows
+    same = matching.inlier_count(fa, fb)
+    other = matching.inlier_count(fa, fc)
+    assert same > 60 and other < 15, (same, other)
+    ours = matching.inlier_count(fa, fb, method="ransac")
+    assert abs(ours - same) <= 0.15 * same                    # the course's RANSAC agrees with OpenCV's
+    assert matching.inlier_count(fa, fb, seed=3) == matching.inlier_count(fa, fb, seed=3)
+
+
+def test_inlier_count_edge_cases_and_bad_inputs():
+    f = features.opencv_sift(_photo("camera"), 200, root_sift=True)
+    empty = (np.zeros((0, 4)), np.zeros((0, 128), np.float32))
+    assert matching.inlier_count(empty, f) == 0 and matching.inlier_count(f, empty) == 0
+    flat = features.opencv_sift(np.full((64, 64), 128, np.uint8), root_sift=True)
+    assert len(flat[0]) == 0 and matching.inlier_count(flat, f) == 0
+    with pytest.raises(ValueError, match="method must be 'opencv' or 'ransac'"):
+        matching.inlier_count(f, f, method="magic")
+    with pytest.raises(TypeError, match="features_a must be a pair"):
+        matching.inlier_count(f[1], f)
+    with pytest.raises(ValueError, match="ratio must be <= 1.0"):
+        matching.inlier_count(f, f, ratio=1.5)
+    with pytest.raises(ValueError, match="one keypoint"):
+        matching.inlier_count((f[0][:3], f[1]), f)
 
 
 def test_synthetic_homography_pair_has_exact_ground_truth():
     from imsearch.data import load_default_image
 
     img = load_default_image("coffee")[::2, ::2]
-    p = synthetic.synthetic_homography_pair(img, seed=1, strength=0.2, n_features=600)
+    p = mt.synthetic_homography_pair(img, seed=1, strength=0.2, n_features=600)
     assert set(p) >= {"A", "B", "matches", "labels", "H_BtoA", "verified"}
     assert p["A"].shape == p["B"].shape == img.shape and p["verified"].shape == (8, 4)
     np.testing.assert_allclose(g.transfer_error(p["H_BtoA"], p["verified"][:, 2:], p["verified"][:, :2]), 0,
@@ -255,53 +342,7 @@ def test_synthetic_homography_pair_has_exact_ground_truth():
     err = g.transfer_error(p["H_BtoA"], p["matches"][:, 2:], p["matches"][:, :2])
     np.testing.assert_array_equal(p["labels"], (err < 3.0).astype(int))
     assert len(p["matches"]) > 30 and p["labels"].mean() > 0.5
-    hard = synthetic.synthetic_homography_pair(img, seed=1, strength=0.2, n_features=600, outlier_fraction=0.8)
+    hard = mt.synthetic_homography_pair(img, seed=1, strength=0.2, n_features=600, outlier_fraction=0.8)
     assert len(hard["matches"]) >= 4 * len(p["matches"]) and hard["labels"].mean() < 0.2
-    again = synthetic.synthetic_homography_pair(img, seed=1, strength=0.2, n_features=600)
+    again = mt.synthetic_homography_pair(img, seed=1, strength=0.2, n_features=600)
     np.testing.assert_array_equal(again["matches"], p["matches"])
-
-
-# ----------------------------------------------------------------------------- chapter 5 figures and widgets
-
-def test_plot_matches_colours_and_pr_curves():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from imsearch import viz
-
-    a = np.zeros((30, 40, 3), np.uint8)
-    b = np.zeros((20, 50), np.uint8)
-    pa = np.array([[1.0, 2], [10, 10], [30, 5]])
-    pb = np.array([[3.0, 4], [12, 11], [40, 15]])
-    fig = viz.plot_matches(a, b, pa, pb, np.array([True, False, True]))
-    ax = fig.axes[0]
-    lines = [l for l in ax.lines if len(l.get_xdata()) == 2]
-    assert [l.get_color() for l in lines] == ["lime", "red", "lime"]
-    np.testing.assert_allclose(lines[2].get_xdata(), [30, 40 + 10 + 40])  # B starts after A and a 10 px gap
-    assert "3 matches, 2 correct" in ax.get_title()
-    fig = viz.plot_matches(a, b, np.zeros((500, 2)), np.zeros((500, 2)), max_lines=20)
-    assert sum(len(l.get_xdata()) == 2 for l in fig.axes[0].lines) == 20
-    with pytest.raises(ValueError, match="same length"):
-        viz.plot_matches(a, b, pa, pb[:2])
-    k1, k2, d1, d2, H = _synthetic_keypoints()
-    curves = mt.matching_curves(d1, d2, k1, k2, H, threshold_px=2.0)
-    fig = viz.plot_pr_curves({"ratio": curves["ratio"], "nn": curves["nn"]}, marks={"x": (0.5, 0.9, "point")})
-    labels = [l.get_label() for l in fig.axes[0].lines]
-    assert labels[0].startswith("ratio (AP ") and labels[-1] == "point"
-    with pytest.raises(ValueError, match="curves must be a non-empty dict"):
-        viz.plot_pr_curves({})
-
-
-def test_ratio_test_slider_draws_once():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from imsearch import widgets
-
-    k1, k2, d1, d2, H = _synthetic_keypoints()
-    img = np.zeros((400, 400), np.uint8)
-    w = widgets.ratio_test_slider(img, img, k1, k2, d1, d2, H, value=0.7, threshold_px=2.0)
-    assert w.children[0].value == pytest.approx(0.7)
-    assert w.children[0].min == pytest.approx(0.3) and w.children[0].max == pytest.approx(1.0)
-    with pytest.raises(ValueError, match="min must be < max"):
-        widgets.float_slider(lambda v: None, "x", 0.5, 1.0, 0.0)

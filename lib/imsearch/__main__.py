@@ -42,6 +42,16 @@ def _exercises(args) -> int:
     for ex in exs:
         print(f"{ex.id:6s} {ex.chapter:7d} {ex.points:6g}  {ex.title}")
     print(f"{len(exs)} exercises, {sum(e.points for e in exs):g} points in all")
+    if getattr(args, "siblings", False):
+        from imsearch.grading.siblings import discover_all, recorded
+
+        found = discover_all(exs)
+        stale = 0
+        for ex in exs:
+            mark = "" if found[ex.id] == recorded(ex) else "   (recorded: " + (", ".join(recorded(ex)) or "none") + ")"
+            stale += bool(mark)
+            print(f"{ex.id:6s} siblings: {', '.join(found[ex.id]) or '-'}{mark}")
+        return 1 if stale else 0
     return 0
 
 
@@ -51,40 +61,49 @@ def _grade(args) -> int:
     return grade_main(args)
 
 
-def _data(args) -> int:
+def _data(argv) -> int:
     from imsearch.data.pack import main as data_main
 
-    return data_main(args)
+    return data_main(argv)
 
 
-def _benchmarks(args) -> int:
+def _benchmarks(argv) -> int:
     from imsearch.eval.benchmarks import main as benchmarks_main
 
-    return benchmarks_main(args)
+    return benchmarks_main(argv)
+
+
+#: Sub-commands whose module has its own command line, ``main(argv)``: the rest of the arguments go to it.
+_FORWARDED = {"data": _data, "benchmarks": _benchmarks}
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m imsearch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("doctor", help="check the environment").set_defaults(func=_doctor)
-    sub.add_parser("exercises", help="list every graded exercise").set_defaults(func=_exercises)
-    g = sub.add_parser("grade", help="grade handed-back notebooks into a CSV")
-    g.add_argument("notebooks", nargs="+", help="notebook files (.ipynb) to grade")
+    e = sub.add_parser("exercises", help="list every graded exercise")
+    e.add_argument("--siblings", action="store_true",
+                   help="also search the library for functions answering each exercise (its siblings)")
+    e.set_defaults(func=_exercises)
+    g = sub.add_parser("grade", help="grade handed-back notebooks into a CSV (or merge shards' CSVs)")
+    g.add_argument("notebooks", nargs="*", help="notebook files (.ipynb) to grade")
     g.add_argument("--csv", required=True, help="where to write one row per notebook and exercise")
+    g.add_argument("--jobs", type=int, default=1, help="notebooks graded at the same time (default 1)")
+    g.add_argument("--feedback", help="folder of the per-notebook feedback files (default: next to the CSV, "
+                                      "<csv name>-feedback/)")
+    g.add_argument("--merge", nargs="+", metavar="CSV",
+                   help="instead of grading, merge these CSVs (one per shard) into --csv")
     g.add_argument("--timeout", type=float, default=600.0,
                    help="seconds allowed for a notebook's own cells (default 600)")
     g.add_argument("--check-timeout", type=float, default=30.0,
                    help="seconds allowed per exercise when its checks run, after the cells (default 30)")
     g.set_defaults(func=_grade)
-    d = sub.add_parser("data", help="list, fetch and verify the course data pack")
-    d.add_argument("action", choices=["list", "fetch", "verify"])
-    d.add_argument("datasets", nargs="*", help="dataset names (default: all)")
-    d.set_defaults(func=_data)
-    b = sub.add_parser("benchmarks", help="build (again) or describe the retrieval benchmarks")
-    b.add_argument("action", choices=["build", "info"])
-    b.add_argument("names", nargs="*", help="scenes, copy_detection (default: both)")
-    b.add_argument("--seed", type=int, default=0, help="seed of copy_detection (default 0)")
-    b.set_defaults(func=_benchmarks)
+    # listed for --help; their own command lines (main(argv)) parse their arguments
+    sub.add_parser("data", help="list, fetch and verify the course data pack")
+    sub.add_parser("benchmarks", help="build (again) or describe the retrieval benchmarks")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in _FORWARDED:
+        return _FORWARDED[argv[0]](argv[1:])
     args = parser.parse_args(argv)
     return args.func(args)
 

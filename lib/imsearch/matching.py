@@ -12,6 +12,11 @@ into image 2, lands within ``threshold_px`` of the second; precision and recall 
 the matches then follow (Mikolajczyk & Schmid, "A performance evaluation of local
 descriptors", TPAMI 27(10), 2005).
 
+The same module verifies correspondences geometrically (chapters 5–7: visual-word
+correspondences, :func:`spatial_verification` and :func:`inlier_count`, both through the
+RANSAC engine of :mod:`imsearch.geometry.robust`) and makes synthetic pairs with an exact
+homography from one photo (:func:`synthetic_homography_pair`, the fallback of chapter 5).
+
 References: D. Lowe, "Distinctive image features from scale-invariant keypoints",
 IJCV 60(2), 2004 (sec. 7.1, the ratio test).
 """
@@ -20,8 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .grading.guard import reference
-from ._util.validation import check_array, check_int, check_number
+from ._util.ranking import top_k
+from ._util.validation import as_rng, check_array, check_image, check_int, check_number
 
 
 
@@ -89,15 +94,8 @@ def nearest_neighbors(desc1, desc2, k: int = 2, backend: str = "numpy"):
     idx = np.empty((len(d1), k), dtype=np.int64)
     block = max(1, 2_000_000 // max(1, len(d2)))
     for start in range(0, len(d1), block):
-        D = _squared_distances(d1[start:start + block], d2)
-        if k < D.shape[1]:
-            part = np.argpartition(D, k - 1, axis=1)[:, :k]
-        else:
-            part = np.broadcast_to(np.arange(D.shape[1]), D.shape).copy()
-        pd = np.take_along_axis(D, part, axis=1)
-        order = np.lexsort((part, pd), axis=1)  # by distance, then by index
-        idx[start:start + block] = np.take_along_axis(part, order, axis=1)
-        dist[start:start + block] = np.sqrt(np.take_along_axis(pd, order, axis=1))
+        neg, idx[start:start + block] = top_k(-_squared_distances(d1[start:start + block], d2), k)
+        dist[start:start + block] = np.sqrt(-neg)
     return dist, idx
 
 
@@ -145,7 +143,6 @@ def match_mutual(desc1, desc2):
     return np.column_stack([i[keep], nn12[keep, 0]]).astype(np.int64), dist12[keep, 0]
 
 
-@reference("5.1")
 def ratio_test(desc1, desc2, ratio=0.8):
     """Lowe's ratio test: keep ``i → j`` when its distance is below ``ratio`` × the second-nearest.
 
@@ -485,54 +482,58 @@ def word_correspondences(words_a, words_b, max_per_word: int = 5) -> np.ndarray:
     return np.column_stack([ia, ib])
 
 
-def _inliers_of(M, src, dst, threshold):
-    p = np.c_[src, np.ones(len(src))] @ M.T
-    with np.errstate(divide="ignore", invalid="ignore"):
-        proj = p[:, :2] / p[:, 2:3]
-        err = np.linalg.norm(proj - dst, axis=1)
-    return np.isfinite(err) & (err < threshold)
-
-
 def _similarity_hypotheses(ka, kb):
-    """One similarity transform per correspondence, from its two keypoints' position, scale, angle."""
+    """One similarity transform per correspondence, from its two keypoints' position, scale, angle: (P, 3, 3)."""
     s = kb[:, 2] / np.maximum(ka[:, 2], 1e-9)
     t = kb[:, 3] - ka[:, 3]
     c, si = s * np.cos(t), s * np.sin(t)
-    tx = kb[:, 0] - (c * ka[:, 0] - si * ka[:, 1])
-    ty = kb[:, 1] - (si * ka[:, 0] + c * ka[:, 1])
-    return c, si, tx, ty
+    M = np.zeros((len(ka), 3, 3))
+    M[:, 0, 0], M[:, 0, 1], M[:, 1, 0], M[:, 1, 1], M[:, 2, 2] = c, -si, si, c, 1.0
+    M[:, 0, 2] = kb[:, 0] - (c * ka[:, 0] - si * ka[:, 1])
+    M[:, 1, 2] = kb[:, 1] - (si * ka[:, 0] + c * ka[:, 1])
+    return M
+
+
+VERIFICATION_METHODS = ("similarity", "ransac", "opencv")
 
 
 def spatial_verification(keypoints_a, keypoints_b, pairs, threshold_px=10.0, method: str = "similarity",
                          max_iters: int = 200, seed=0):
     """The number of correspondences consistent with one geometric transformation of image a onto b.
 
+    Every method runs chapter 5's RANSAC engine (:func:`imsearch.geometry.ransac`) or
+    OpenCV's:
+
     * ``method="similarity"`` (Philbin et al. 2007): each correspondence of two SIFT
       keypoints (position, scale, orientation) defines a similarity transformation on
-      its own; every one of them is tried (no random sampling, vectorised), the one
-      with the most inliers is kept and refined by least squares on its inliers — an
-      affine transformation, then a homography (normalised DLT,
-      :func:`imsearch.geometry.transforms.fit_homography`) — keeping the largest consensus.
-    * ``method="ransac"``: :func:`imsearch.geometry.robust.ransac_homography` (4-point samples,
-      chapter 5) with at most ``max_iters`` samples.
+      its own; every one of them is scored (no random sampling), the one with the most
+      inliers is kept and refined by least squares on its inliers — an affine
+      transformation, then a homography — keeping the largest consensus.
+    * ``method="ransac"``: :func:`imsearch.geometry.ransac_homography` (4-point samples)
+      with at most ``max_iters`` samples.
+    * ``method="opencv"``: ``cv2.findHomography`` with RANSAC
+      (:func:`imsearch.geometry.opencv_homography`, fast C++).
 
     Parameters
     ----------
-    keypoints_a, keypoints_b : (Na, 4), (Nb, 4) float arrays
-        ``x, y, scale, angle_rad``.
+    keypoints_a, keypoints_b : (Na, K), (Nb, K) float arrays
+        ``x, y, scale, angle_rad`` (K = 4, needed by ``"similarity"``); the homography
+        methods use only ``x, y`` (K >= 2).
     pairs : (P, 2) int array
-        Tentative correspondences (:func:`word_correspondences`).
+        Tentative correspondences (:func:`word_correspondences`, :func:`ratio_test`).
     threshold_px : float > 0
         Largest reprojection error of an inlier, in pixels of image b.
-    method : {"similarity", "ransac"}
+    method : {"similarity", "ransac", "opencv"}
     max_iters : int
-        RANSAC only.
+        Homography methods only: cap on the random samples.
     seed : int
-        RANSAC only.
+        Homography methods only.
 
     Returns
     -------
     n_inliers : int
+        0 when no model can be estimated (fewer than 4 pairs or all on one line for a
+        homography).
     inlier_mask : (P,) bool array
 
     References
@@ -540,61 +541,39 @@ def spatial_verification(keypoints_a, keypoints_b, pairs, threshold_px=10.0, met
     J. Philbin, O. Chum, M. Isard, J. Sivic and A. Zisserman. Object retrieval with large
     vocabularies and fast spatial matching. CVPR 2007.
     """
-    ka_all = check_array(keypoints_a, "keypoints_a", shape=(None, 4), kinds="iuf", allow_empty=True)
-    kb_all = check_array(keypoints_b, "keypoints_b", shape=(None, 4), kinds="iuf", allow_empty=True)
+    from .geometry.robust import opencv_homography, ransac
+
+    if method not in VERIFICATION_METHODS:
+        raise ValueError(f"method must be one of {', '.join(VERIFICATION_METHODS)}, got {method!r}")
+    width = 4 if method == "similarity" else None
+    ka_all = check_array(keypoints_a, "keypoints_a", shape=(None, width), kinds="iuf", allow_empty=True)
+    kb_all = check_array(keypoints_b, "keypoints_b", shape=(None, width), kinds="iuf", allow_empty=True)
+    for k, name in ((ka_all, "keypoints_a"), (kb_all, "keypoints_b")):
+        if k.ndim != 2 or k.shape[1] < 2:
+            raise ValueError(f"{name} must have shape (N, K) with K >= 2, got {k.shape}")
     p = check_array(pairs, "pairs", shape=(None, 2), kinds="iu", allow_empty=True).astype(np.int64)
     threshold_px = check_number(threshold_px, "threshold_px", minimum=0.0, strict_min=True)
-    if method not in ("similarity", "ransac"):
-        raise ValueError(f"method must be 'similarity' or 'ransac', got {method!r}")
+    max_iters = check_int(max_iters, "max_iters", minimum=1)
     if len(p) and (p[:, 0].max() >= len(ka_all) or p[:, 1].max() >= len(kb_all)):
         raise ValueError("pairs index keypoints that do not exist")
     n = len(p)
     mask = np.zeros(n, bool)
-    if n == 0:
+    if n == 0 or (method != "similarity" and n < 4):
         return 0, mask
     ka = ka_all[p[:, 0]].astype(np.float64)
     kb = kb_all[p[:, 1]].astype(np.float64)
     src, dst = ka[:, :2], kb[:, :2]
-    if method == "ransac":
-        from .geometry.robust import ransac_homography
-
-        if n < 4:
-            return 0, mask
-        try:
-            H, m = ransac_homography(src, dst, threshold=threshold_px, max_iters=check_int(max_iters, "max_iters",
-                                     minimum=1), seed=seed)
-        except ValueError:          # all points on one line: no homography
-            return 0, mask
-        return (0, mask) if H is None else (int(m.sum()), m)
-    c, s, tx, ty = _similarity_hypotheses(ka, kb)
-    best_count, best = 0, mask
-    for a in range(0, n, 512):      # (hypotheses × correspondences) in blocks
-        px = c[a:a + 512, None] * src[None, :, 0] - s[a:a + 512, None] * src[None, :, 1] + tx[a:a + 512, None]
-        py = s[a:a + 512, None] * src[None, :, 0] + c[a:a + 512, None] * src[None, :, 1] + ty[a:a + 512, None]
-        inl = (px - dst[None, :, 0]) ** 2 + (py - dst[None, :, 1]) ** 2 < threshold_px ** 2
-        counts = inl.sum(axis=1)
-        j = int(np.argmax(counts))
-        if counts[j] > best_count:
-            best_count, best = int(counts[j]), inl[j]
-    # local optimisation: least squares on the inliers, up the transformation hierarchy
-    # (affine, then homography once there are enough inliers), kept while the consensus grows
-    from .geometry.transforms import fit_homography
-
-    for model in ("affine", "affine", "homography", "homography"):
-        if best_count < (3 if model == "affine" else 8):
-            continue
-        if model == "affine":
-            sol, *_ = np.linalg.lstsq(np.c_[src[best], np.ones(best_count)], dst[best], rcond=None)
-            M = np.vstack([sol.T, [0.0, 0.0, 1.0]])
+    try:
+        if method == "similarity":
+            M, m = ransac(src, dst, "similarity", threshold_px, hypotheses=_similarity_hypotheses(ka, kb),
+                          refit=(("affine", 3), ("homography", 8)))
+        elif method == "ransac":
+            M, m = ransac(src, dst, "homography", threshold_px, max_iters=max_iters, seed=seed)
         else:
-            try:
-                M = fit_homography(src[best], dst[best])
-            except ValueError:      # degenerate inliers (on a line): keep the affine consensus
-                break
-        m = _inliers_of(M, src, dst, threshold_px)
-        if m.sum() > best_count:
-            best_count, best = int(m.sum()), m
-    return best_count, best
+            M, m = opencv_homography(src, dst, "ransac", threshold_px, max_iters=max_iters, seed=seed)
+    except ValueError:          # all points on one line or at one point: no model
+        return 0, mask
+    return (0, mask) if M is None else (int(m.sum()), m)
 
 
 def inlier_count(features_a, features_b, ratio=0.8, threshold_px=5.0, method="opencv", max_iters=2000,
@@ -609,14 +588,15 @@ def inlier_count(features_a, features_b, ratio=0.8, threshold_px=5.0, method="op
     Parameters
     ----------
     features_a, features_b : (keypoints (K, >=2), descriptors (K, D)) pairs
-        From :func:`local_features`.
+        From :func:`imsearch.features.opencv_sift` (``root_sift=True`` matches better).
     ratio : float in (0, 1]
         Ratio-test threshold.
     threshold_px : float > 0
         RANSAC inlier threshold on the transfer error, pixels.
-    method : {"opencv", "imsearch"}
+    method : {"opencv", "ransac"}
         ``cv2.findHomography`` with RANSAC (:func:`imsearch.geometry.robust.opencv_homography`,
-        fast C++) or the course's own :func:`imsearch.geometry.robust.ransac_homography`.
+        fast C++) or the course's own :func:`imsearch.geometry.robust.ransac_homography`,
+        through :func:`spatial_verification`.
     max_iters : int >= 1
         RANSAC's cap on samples.
     seed : int
@@ -627,30 +607,96 @@ def inlier_count(features_a, features_b, ratio=0.8, threshold_px=5.0, method="op
     int >= 0
         0 when fewer than 4 tentative matches (no homography) or a degenerate set.
     """
-    from .geometry import robust as _ransac
-    from . import matching as _matching
-
     ka, da = _features(features_a, "features_a")
     kb, db = _features(features_b, "features_b")
     ratio = check_number(ratio, "ratio", minimum=0.0, maximum=1.0, strict_min=True)
-    threshold_px = check_number(threshold_px, "threshold_px", minimum=0.0, strict_min=True)
-    if method not in ("opencv", "imsearch"):
-        raise ValueError(f"method must be 'opencv' or 'imsearch', got {method!r}")
-    max_iters = check_int(max_iters, "max_iters", minimum=1)
+    if method not in ("opencv", "ransac"):
+        raise ValueError(f"method must be 'opencv' or 'ransac', got {method!r}")
     seed = check_int(seed, "seed", minimum=0)
     if len(da) == 0 or len(db) < 2:
         return 0
     if da.shape[1] != db.shape[1]:
         raise ValueError(f"descriptors must have the same dimension, got {da.shape[1]} and {db.shape[1]}")
-    matches, _ = _matching.ratio_test(da, db, ratio)
-    if len(matches) < 4:
-        return 0
-    src, dst = ka[matches[:, 0], :2], kb[matches[:, 1], :2]
-    try:
-        if method == "opencv":
-            H, mask = _ransac.opencv_homography(src, dst, "ransac", threshold_px, max_iters=max_iters, seed=seed)
-        else:
-            H, mask = _ransac.ransac_homography(src, dst, threshold_px, max_iters=max_iters, seed=seed)
-    except ValueError:  # all points on a line, or the same point: no homography
-        return 0
-    return 0 if H is None else int(np.count_nonzero(mask))
+    matches, _ = ratio_test(da, db, ratio)
+    return spatial_verification(ka, kb, matches, threshold_px, method, max_iters, seed)[0]
+
+
+# ============================================================================ synthetic pairs
+
+def synthetic_homography_pair(image, seed=0, strength=0.25, noise_std=0.02, outlier_fraction=0.0,
+                              n_features: int = 1500, ratio=0.85, n_verified: int = 8, threshold_px=3.0) -> dict:
+    """A benchmark pair in the layout of the CMP ``homogr`` pairs, made from one photo.
+
+    Image B is ``image`` warped by a random homography (:func:`imsearch.geometry.transforms.random_transformation`),
+    with an intensity change ``a·I + b`` (``a ∈ [0.7, 1.2]``, ``b ∈ [−0.1, 0.1]``) and
+    Gaussian noise; tentative matches come from OpenCV SIFT and the ratio test
+    (:func:`tentative_matches`). It stands in for the real pairs when the data pack is
+    absent: the ground truth is known exactly.
+
+    Parameters
+    ----------
+    image : (H, W) or (H, W, 3) uint8 or float [0, 1] array
+        Image A.
+    seed : int or numpy.random.Generator
+    strength : float >= 0
+        How far the homography is from the identity (see ``random_transformation``).
+    noise_std : float >= 0
+        Noise added to B, in [0, 1] intensity units.
+    outlier_fraction : float in [0, 1)
+        If positive, random matches are appended until they make up this fraction of
+        all matches (a hard case, like the extreme-view pairs).
+    n_features : int
+        SIFT keypoints per image.
+    ratio : float
+        Ratio-test threshold for the tentative matches.
+    n_verified : int >= 4
+        Number of "manually verified" correspondences: random points of A inside B's
+        view, with their exact positions in B.
+    threshold_px : float
+        Tentative matches within this transfer error of the ground truth are labelled 1.
+
+    Returns
+    -------
+    dict
+        ``"A"``, ``"B"`` (uint8 RGB or gray like ``image``), ``"matches"`` (N, 4)
+        ``[xA, yA, xB, yB]``, ``"labels"`` (N,) int (1 = inlier of the ground truth),
+        ``"H_BtoA"`` (3, 3), ``"verified"`` (n_verified, 4).
+    """
+    import cv2
+
+    from .geometry.transforms import apply_homography, random_transformation, transfer_error
+    from .image import to_uint8
+
+    A = to_uint8(check_image(image, "image"))
+    rng = as_rng(seed)
+    strength = check_number(strength, "strength", minimum=0.0)
+    noise_std = check_number(noise_std, "noise_std", minimum=0.0)
+    outlier_fraction = check_number(outlier_fraction, "outlier_fraction", minimum=0.0, maximum=1.0, strict_max=True)
+    n_verified = check_int(n_verified, "n_verified", minimum=4)
+    h, w = A.shape[:2]
+    H_AtoB = random_transformation("homography", seed=rng, center=((w - 1) / 2, (h - 1) / 2),
+                                   scale_px=0.5 * float(np.hypot(h, w)), strength=strength)
+    B = cv2.warpPerspective(A, H_AtoB, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    a, b = rng.uniform(0.7, 1.2), rng.uniform(-0.1, 0.1) * 255
+    B = B.astype(np.float64) * a + b + rng.normal(0.0, noise_std * 255.0, B.shape)
+    B = np.clip(np.round(B), 0, 255).astype(np.uint8)
+    H_BtoA = np.linalg.inv(H_AtoB)
+    H_BtoA /= H_BtoA[2, 2]
+    m = tentative_matches(A, B, ratio, n_features)
+    if outlier_fraction > 0 and len(m):
+        n_out = int(np.ceil(outlier_fraction * len(m) / (1.0 - outlier_fraction)))
+        rand = np.column_stack([rng.uniform(0, w, n_out), rng.uniform(0, h, n_out),
+                                rng.uniform(0, w, n_out), rng.uniform(0, h, n_out)])
+        m = np.vstack([m, rand])[rng.permutation(len(m) + n_out)]
+    # verified points: inside A, mapped inside B, away from the borders
+    pts = np.zeros((0, 2))
+    while len(pts) < n_verified:
+        cand = rng.uniform([0.1 * w, 0.1 * h], [0.9 * w, 0.9 * h], (4 * n_verified, 2))
+        q = apply_homography(H_AtoB, cand)
+        inside = (q[:, 0] > 0.05 * w) & (q[:, 0] < 0.95 * w) & (q[:, 1] > 0.05 * h) & (q[:, 1] < 0.95 * h)
+        pts = np.vstack([pts, cand[inside]])
+    pts = pts[:n_verified]
+    verified = np.column_stack([pts, apply_homography(H_AtoB, pts)])
+    labels = (transfer_error(H_BtoA, m[:, 2:], m[:, :2]) < threshold_px).astype(np.int64) if len(m) \
+        else np.zeros(0, np.int64)
+    return {"A": A, "B": B, "matches": m, "labels": labels, "H_BtoA": H_BtoA, "verified": verified}

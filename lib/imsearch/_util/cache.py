@@ -1,30 +1,13 @@
-"""Where the course's images come from: embedded photos and the course data pack.
+"""Disk caches: atomic ``.npz`` files and the content hash that keys them.
 
-Two sources, both returning ``uint8`` RGB ``(H, W, 3)`` images:
-
-* **Embedded photos** that installed packages ship (scikit-image, scikit-learn,
-  matplotlib). They load offline, always: :func:`list_default_images`,
-  :func:`load_default_image`.
-* **The course data pack**: real benchmark images with ground truth (Oxford affine
-  sequences with homographies, CMP homography pairs, OpenCV samples, BSDS500,
-  ImageNet samples). The library finds it through the environment variable
-  ``IMSEARCH_DATA_MIRROR`` (a local folder, or an ``http(s)`` base URL fetched with
-  pooch), copies each file a chapter needs into a local cache (:func:`cache_dir`),
-  and checks it against the pack's ``MANIFEST.sha256`` before use. A cached file
-  whose hash is wrong (corrupt, truncated by an interrupted copy) is fetched again,
-  never used; copies are written to a temporary name and renamed, so an interrupted
-  copy never looks complete.
-
-When the pack is not available, the loaders raise :class:`DataMissingError`, which
-names the dataset, the variable to set and the README section to read.
-
-The command line ``python -m imsearch data {list,fetch,verify} [datasets...]`` lists
-the datasets, fills the cache ahead of time (e.g. before going offline) and re-checks
-the cache (:func:`main`).
+Heavy results (SIFT of thousands of images, vocabularies, global descriptors) are
+computed once and saved under the data cache; :func:`content_hash` names each file by
+every byte of what it depends on, so changed inputs are never served stale results.
 """
 from __future__ import annotations
 
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -71,3 +54,43 @@ def load_npz(path):
             return {k: z[k] for k in z.files}
     except (OSError, ValueError, EOFError, zlib.error, zipfile.BadZipFile):
         return None
+
+
+def content_hash(*parts, version: str = "") -> str:
+    """A short hash of what a cached result depends on: the library's one cache key.
+
+    Arrays count by their dtype, shape and every byte (swapping two pixels changes the
+    hash); a list or tuple of arrays (e.g. a set of images) by the hash of its arrays
+    in order; anything else (strings, numbers, tuples of them) by its ``repr``.
+
+    Parameters
+    ----------
+    *parts : numpy arrays, sequences of arrays, strings, numbers
+    version : str
+        Mixed in first: bump it when the cached computation changes.
+
+    Returns
+    -------
+    str
+        20 hexadecimal characters (BLAKE2b, 80 bits).
+    """
+    h = hashlib.blake2b(digest_size=10)
+    h.update(version.encode())
+    for p in parts:
+        if isinstance(p, np.ndarray):
+            _update(h, p)
+        elif isinstance(p, (list, tuple)) and p and all(isinstance(a, np.ndarray) for a in p):
+            inner = hashlib.blake2b(digest_size=10)
+            for a in p:
+                _update(inner, a)
+            h.update(repr(inner.hexdigest()).encode())
+        else:
+            h.update(repr(p).encode())
+        h.update(b"|")
+    return h.hexdigest()
+
+
+def _update(h, a: np.ndarray) -> None:
+    a = np.ascontiguousarray(a)
+    h.update(f"{a.dtype.str}{a.shape}".encode())
+    h.update(a.data)

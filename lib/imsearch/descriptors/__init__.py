@@ -2,7 +2,7 @@
 from .._util.lazy import attach
 
 __getattr__, __dir__, __all__ = attach(__name__, {
-    'bow': ['train_vocabulary', 'cached_vocabulary', 'quantize', 'nearest_word', 'cached_words', 'word_patches', 'bag_of_words', 'document_frequency', 'idf_weights', 'tfidf_weights', 'tfidf', 'stop_words', 'drop_words', 'l2_normalize', 'bow_vectors'],
+    'bow': ['train_vocabulary', 'cached_vocabulary', 'assign_words', 'cached_words', 'word_patches', 'bag_of_words', 'document_frequency', 'idf_weights', 'tfidf_weights', 'tfidf', 'stop_words', 'drop_words', 'l2_normalize', 'bow_vectors'],
     'signatures': ['color_signature', 'histogram_signature', 'emd', 'emd_1d', 'emd_distances'],
     'spatial_envelope': ['PEAK_FREQUENCY', 'SCALE_RATIO', 'RADIAL_WIDTH', 'gabor_parameters', 'gabor_filters', 'prefilter', 'gabor_energy', 'grid_pool', 'gist_dimension', 'square', 'gist', 'gist_many'],
     'hamming': ['random_orthogonal_projection', 'he_thresholds', 'pack_bits', 'unpack_bits', 'he_signatures', 'hamming_distances', 'HammingEmbedding', 'train_hamming_embedding'],

@@ -1,32 +1,12 @@
-"""Bags of visual words: vocabulary, quantisation, TF-IDF, stop words, spatial re-ranking,
-Hamming embedding and VLAD.
+"""Bags of visual words (chapter 7): vocabulary, visual words, term counts, TF-IDF, stop words.
 
-The pipeline of chapter 7, after Sivic & Zisserman's "Video Google" (ICCV 2003):
+A vocabulary is k-means (faiss) on training descriptors; :func:`assign_words` gives each
+descriptor its nearest centroid; an image becomes the sparse vector of its word counts,
+weighted as in text retrieval. Vocabularies and words are cached under
+``imsearch.data.cache_dir() / "bovw"``.
 
-1. **Local descriptors**: SIFT keypoints and descriptors (OpenCV, at most
-   ``max_keypoints`` per image), compared as RootSIFT (Arandjelović & Zisserman 2012):
-   :func:`extract_features`, :class:`LocalFeatures`.
-2. **A visual vocabulary**: k-means on descriptors of *training* photos
-   (:func:`train_vocabulary`, faiss), and the quantiser ``R^d → {0..k-1}`` that
-   assigns each descriptor to its nearest centroid, its visual word (:func:`quantize`).
-3. **The bag of words**: how many descriptors of an image fall on each word, a sparse
-   ``(N, k)`` matrix (:func:`bag_of_words`), searched through an inverted index
-   (:mod:`imsearch.index.inverted_file`).
-4. **Text-retrieval weighting**: term frequency × inverse document frequency
-   (:func:`tfidf_weights`, :func:`tfidf`) and a stop list of the most frequent words
-   (:func:`stop_words`), with L2-normalised vectors compared by the cosine.
-5. **Spatial verification** of a shortlist: correspondences between features that share
-   a word, a geometric model fitted robustly, images re-ranked by their number of
-   inliers (:func:`spatial_verification`, :func:`spatial_rerank`; Philbin et al. 2007).
-6. **Hamming embedding** (Jégou, Douze & Schmid, ECCV 2008): a 64-bit signature per
-   descriptor that refines its word (:class:`HammingEmbedding`).
-7. **VLAD** (Jégou et al., CVPR 2010 / PAMI 2012): the sums of the residuals to the
-   centroids, power- and intra-normalised (Arandjelović & Zisserman, CVPR 2013) and
-   reduced by PCA (:func:`vlad_descriptors`, :func:`pca_fit`).
-
-Heavy steps (SIFT on thousands of images, k-means) are cached under
-``imsearch.data.cache_dir() / "bovw"``; ``python -m imsearch.descriptors`` rebuilds the cache for
-the course's two benchmarks.
+Reference: J. Sivic, A. Zisserman. Video Google: a text retrieval approach to object
+matching in videos. ICCV 2003.
 """
 from __future__ import annotations
 
@@ -34,10 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..grading.guard import reference
-from .._util.cache import load_npz, save_npz
+from .._util.cache import content_hash, load_npz, save_npz
 from .._util.validation import as_rng, check_array, check_int, check_number
-from ..features.extraction import DESCRIPTOR_DIM, LocalFeatures, _cache_folder, _check_images, _fingerprint
+from ..features.extraction import CACHE_VERSION, DESCRIPTOR_DIM, LocalFeatures, _cache_folder, _check_images
 
 
 # ============================================================================ vocabulary and quantisation
@@ -99,7 +78,7 @@ def cached_vocabulary(train: LocalFeatures, k: int, seed=0, n_iter: int = 10) ->
     k = check_int(k, "k", minimum=1)
     seed = check_int(seed, "seed", minimum=0)
     n_iter = check_int(n_iter, "n_iter", minimum=1)
-    path = _cache_folder() / f"vocabulary-k{k}-{_fingerprint(train.fingerprint(), k, seed, n_iter, 64)}.npz"
+    path = _cache_folder() / f"vocabulary-k{k}-{content_hash(train.fingerprint(), k, seed, n_iter, 64, version=CACHE_VERSION)}.npz"
     if path.exists():
         got = load_npz(path)
         if got is not None:
@@ -116,8 +95,11 @@ def _check_centroids(centroids, dim=None) -> np.ndarray:
     return c
 
 
-def quantize(descriptors, centroids) -> np.ndarray:
-    """Visual words: the index of each descriptor's nearest centroid (faiss ``IndexFlatL2``).
+def assign_words(descriptors, centroids) -> np.ndarray:
+    """Visual words: the index of each descriptor's nearest centroid, with faiss ``IndexFlatL2``.
+
+    The practitioner's tool; :func:`imsearch.signal.assign` is the same nearest-centroid
+    rule in float64 numpy (chapter 1), which chapter 7 compares it with.
 
     Parameters
     ----------
@@ -126,8 +108,7 @@ def quantize(descriptors, centroids) -> np.ndarray:
 
     Returns
     -------
-    (M,) int64 array of words in ``0 .. k-1`` (computed in float32; see :func:`nearest_word`
-    for the exact float64 version).
+    (M,) int64 array of words in ``0 .. k-1`` (distances computed in float32).
     """
     import faiss
 
@@ -144,32 +125,8 @@ def quantize(descriptors, centroids) -> np.ndarray:
     return out
 
 
-def nearest_word(descriptors, centroids) -> np.ndarray:
-    """Nearest centroid of each descriptor in float64 numpy (ties to the lower index).
-
-    The slow, exact reference of :func:`quantize`: ``argmin_j ||x - c_j||²``.
-
-    Parameters
-    ----------
-    descriptors : (M, d) float array
-    centroids : (k, d) float array
-
-    Returns
-    -------
-    (M,) int64 array
-    """
-    x = _descriptors(descriptors).astype(np.float64)
-    c = _check_centroids(centroids, x.shape[1]).astype(np.float64)
-    out = np.empty(len(x), np.int64)
-    step = max(1, (1 << 21) // (c.shape[0] * c.shape[1]))   # rows per block: about 16 MB of differences
-    for a in range(0, len(x), step):
-        d = ((x[a:a + step, None, :] - c[None]) ** 2).sum(-1)
-        out[a:a + step] = np.argmin(d, axis=1)
-    return out
-
-
 def cached_words(features: LocalFeatures, centroids) -> np.ndarray:
-    """:func:`quantize` of the RootSIFT descriptors of ``features``, computed once and cached.
+    """:func:`assign_words` of the RootSIFT descriptors of ``features``, computed once and cached.
 
     Returns
     -------
@@ -178,12 +135,12 @@ def cached_words(features: LocalFeatures, centroids) -> np.ndarray:
     if not isinstance(features, LocalFeatures):
         raise TypeError(f"features must be LocalFeatures, got {type(features).__name__}")
     c = _check_centroids(centroids, DESCRIPTOR_DIM)
-    path = _cache_folder() / f"words-k{len(c)}-{_fingerprint(features.fingerprint(), c)}.npz"
+    path = _cache_folder() / f"words-k{len(c)}-{content_hash(features.fingerprint(), c, version=CACHE_VERSION)}.npz"
     if path.exists():
         got = load_npz(path)
         if got is not None and len(got["words"]) == len(features.descriptors):
             return got["words"].astype(np.int64)
-    words = quantize(features.rootsift(), c)
+    words = assign_words(features.rootsift(), c)
     save_npz(path, dict(words=words.astype(np.int32)))
     return words
 
@@ -313,7 +270,6 @@ def idf_weights(bow) -> np.ndarray:
     return np.where(df > 0, np.log(np.maximum(m.shape[0], 1) / np.maximum(df, 1)), 0.0)
 
 
-@reference("7.2")
 def tfidf_weights(counts) -> np.ndarray:
     """TF-IDF weights of bags of words, with the idf computed from the same images.
 
@@ -338,7 +294,6 @@ def tfidf_weights(counts) -> np.ndarray:
     return tf * idf
 
 
-@reference("7.2")  # computes exercise 7.2's weights too: it may not stand in for it
 def tfidf(bow, idf=None):
     """Sparse TF-IDF: each count divided by the image's number of words, times the word's idf.
 

@@ -1,32 +1,7 @@
-"""Bags of visual words: vocabulary, quantisation, TF-IDF, stop words, spatial re-ranking,
-Hamming embedding and VLAD.
+"""Hamming embedding (chapter 7): a binary signature per descriptor that refines its visual word.
 
-The pipeline of chapter 7, after Sivic & Zisserman's "Video Google" (ICCV 2003):
-
-1. **Local descriptors**: SIFT keypoints and descriptors (OpenCV, at most
-   ``max_keypoints`` per image), compared as RootSIFT (Arandjelović & Zisserman 2012):
-   :func:`extract_features`, :class:`LocalFeatures`.
-2. **A visual vocabulary**: k-means on descriptors of *training* photos
-   (:func:`train_vocabulary`, faiss), and the quantiser ``R^d → {0..k-1}`` that
-   assigns each descriptor to its nearest centroid, its visual word (:func:`quantize`).
-3. **The bag of words**: how many descriptors of an image fall on each word, a sparse
-   ``(N, k)`` matrix (:func:`bag_of_words`), searched through an inverted index
-   (:mod:`imsearch.index.inverted_file`).
-4. **Text-retrieval weighting**: term frequency × inverse document frequency
-   (:func:`tfidf_weights`, :func:`tfidf`) and a stop list of the most frequent words
-   (:func:`stop_words`), with L2-normalised vectors compared by the cosine.
-5. **Spatial verification** of a shortlist: correspondences between features that share
-   a word, a geometric model fitted robustly, images re-ranked by their number of
-   inliers (:func:`spatial_verification`, :func:`spatial_rerank`; Philbin et al. 2007).
-6. **Hamming embedding** (Jégou, Douze & Schmid, ECCV 2008): a 64-bit signature per
-   descriptor that refines its word (:class:`HammingEmbedding`).
-7. **VLAD** (Jégou et al., CVPR 2010 / PAMI 2012): the sums of the residuals to the
-   centroids, power- and intra-normalised (Arandjelović & Zisserman, CVPR 2013) and
-   reduced by PCA (:func:`vlad_descriptors`, :func:`pca_fit`).
-
-Heavy steps (SIFT on thousands of images, k-means) are cached under
-``imsearch.data.cache_dir() / "bovw"``; ``python -m imsearch.descriptors`` rebuilds the cache for
-the course's two benchmarks.
+Reference: H. Jégou, M. Douze, C. Schmid. Hamming embedding and weak geometric
+consistency for large scale image search. ECCV 2008.
 """
 from __future__ import annotations
 
@@ -35,7 +10,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..grading.guard import reference
 from .._util.validation import as_rng, check_array, check_int
 from ..descriptors.bow import _descriptors
 
@@ -138,7 +112,6 @@ def he_signatures(projected, words, thresholds) -> np.ndarray:
     return pack_bits(z > t[w])
 
 
-@reference("7.3")
 def hamming_distances(a, b) -> np.ndarray:
     """Hamming distances between two sets of 64-bit signatures: the popcount of ``a XOR b``.
 

@@ -1,23 +1,16 @@
-"""Global descriptors: one vector per image, and distances between them.
+"""Colour and edge histograms and their distances (chapters 3 and 6).
 
-Chapter 3 compares two extremes: the image's pixels themselves (a thumbnail
-flattened into a vector; very discriminative, not invariant) and its global colour
-histogram (Swain & Ballard, "Color indexing", IJCV 1991; very invariant, not
-discriminative). Chapter 6 adds other colour spaces (HSV, CIELAB), a soft hue histogram
-that knows the hue circle wraps around, and adaptive palettes ("signatures": a few
-k-means colours with their weights) compared with the earth mover's distance (Rubner,
-Tomasi & Guibas, ICCV 1998 / IJCV 2000). GIST is in :mod:`imsearch.descriptors.spatial_envelope`.
+Global colour histograms in RGB, HSV and CIELAB, a soft hue histogram that knows the hue
+circle wraps around, edge-orientation histograms; L1, χ² and intersection distances
+work on the last axis and broadcast over the leading ones (``chi2(h, database)``).
 
-Histogram distances work on the last axis and broadcast over the leading ones, so
-``chi2(h, database)`` compares one ``(D,)`` histogram with every row of an
-``(N, D)`` array.
+Reference: M. Swain, D. Ballard. Color indexing. IJCV 7(1), 1991.
 """
 from __future__ import annotations
 
 
 import numpy as np
 
-from ..grading.guard import reference
 from .._util.validation import check_array, check_image, check_int, check_number
 from ..image import to_gray, to_uint8
 
@@ -46,7 +39,6 @@ def _check_bins(bins, n_channels: int) -> tuple:
     return tuple(check_int(b, f"bins[{i}]", minimum=1, maximum=256) for i, b in enumerate(bins))
 
 
-@reference("3.2")
 def color_histogram(image, bins=(8, 8, 8), space="rgb") -> np.ndarray:
     """Joint colour histogram of an image, normalised to sum to 1.
 
@@ -137,7 +129,6 @@ def chi2(a, b) -> np.ndarray:
     return 0.5 * terms.sum(axis=-1)
 
 
-@reference("3.3")
 def intersection(a, b) -> np.ndarray:
     """Histogram intersection (a similarity): ``Σ min(a, b) / Σ b``, along the last axis.
 
@@ -191,7 +182,6 @@ def _converted_histogram(img: np.ndarray, bins, space: str) -> np.ndarray:
     return np.bincount(index, minlength=int(np.prod(nbins))) / x.shape[0]
 
 
-@reference("6.1")
 def soft_hue_histogram(hue, weights, bins) -> np.ndarray:
     """Histogram of hues on the hue circle, each hue shared between its two nearest bin centres.
 

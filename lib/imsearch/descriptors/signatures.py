@@ -1,24 +1,18 @@
-"""Global descriptors: one vector per image, and distances between them.
+"""Adaptive colour palettes ("signatures") and the earth mover's distance between them (chapter 6).
 
-Chapter 3 compares two extremes: the image's pixels themselves (a thumbnail
-flattened into a vector; very discriminative, not invariant) and its global colour
-histogram (Swain & Ballard, "Color indexing", IJCV 1991; very invariant, not
-discriminative). Chapter 6 adds other colour spaces (HSV, CIELAB), a soft hue histogram
-that knows the hue circle wraps around, and adaptive palettes ("signatures": a few
-k-means colours with their weights) compared with the earth mover's distance (Rubner,
-Tomasi & Guibas, ICCV 1998 / IJCV 2000). GIST is in :mod:`imsearch.descriptors.spatial_envelope`.
+A signature is a few k-means colours with their weights; two are compared by the
+minimal cost of moving one's weight onto the other's (OpenCV's ``EMD``).
 
-Histogram distances work on the last axis and broadcast over the leading ones, so
-``chi2(h, database)`` compares one ``(D,)`` histogram with every row of an
-``(N, D)`` array.
+Reference: Y. Rubner, C. Tomasi, L. Guibas. The earth mover's distance as a metric for
+image retrieval. IJCV 40(2), 2000.
 """
 from __future__ import annotations
 
 
 import numpy as np
 
-from ..grading.guard import reference
 from .._util.validation import check_array, check_image, check_int
+from .._util.progress import progress as _progress
 from ..image import to_uint8
 from ..descriptors.histograms import SPACES, _check_bins, _pair, _ranges, _to_space
 
@@ -166,7 +160,6 @@ def _emd(cv2, a: np.ndarray, b: np.ndarray) -> float:
     return float(value) * max(sa, sb) / float(flow.sum())
 
 
-@reference("6.2")
 def emd_1d(a, b) -> np.ndarray:
     """Earth mover's distance between 1-D histograms of equal mass: the L1 distance of their CDFs.
 
@@ -220,10 +213,7 @@ def emd_distances(queries, database, progress=False) -> np.ndarray:
     dims = {s.shape[1] for s in q + x}
     if len(dims) != 1:
         raise ValueError("every signature must have the same colour dimension")
-    rows = range(len(q))
-    if progress:
-        from tqdm.auto import tqdm
-        rows = tqdm(rows, desc="EMD", unit="query", mininterval=1.0)
+    rows = _progress(range(len(q)), "EMD", enabled=progress, unit="query", mininterval=1.0)
     out = np.empty((len(q), len(x)))
     for i in rows:
         for j, sig in enumerate(x):

@@ -36,8 +36,8 @@ import functools
 
 import numpy as np
 
-from ..grading.guard import reference
 from .._util.validation import check_array, check_image, check_int, check_number
+from .._util.progress import progress as _progress
 from ..image import to_float, to_gray
 
 #: Peak frequency of the finest scale (cycles per pixel) and the ratio between scales.
@@ -205,7 +205,6 @@ def _cell_edges(n: int, grid: int) -> np.ndarray:
     return (np.arange(grid + 1) * n) // grid
 
 
-@reference("6.3")
 def grid_pool(energy, grid=4) -> np.ndarray:
     """Average a map over a ``grid × grid`` partition of its last two axes: the GIST cells.
 
@@ -369,10 +368,7 @@ def gist_many(images, size_px=128, n_scales=4, n_orientations=8, grid=4, color=F
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     color = bool(color)
     out = np.empty((len(images), gist_dimension(n_scales, n_orientations, grid, color)), np.float32)
-    starts = range(0, len(images), batch_size)
-    if progress:
-        from tqdm.auto import tqdm
-        starts = tqdm(starts, desc="GIST", unit="batch", mininterval=1.0)  # few updates: light on a notebook
+    starts = _progress(range(0, len(images), batch_size), "GIST", enabled=progress, unit="batch", mininterval=1.0)
     for start in starts:
         chunk = images[start:start + batch_size]
         planes = np.stack([_planes(im, size_px, color, fc) for im in chunk])   # (B, C, S, S)

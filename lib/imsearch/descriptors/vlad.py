@@ -1,32 +1,8 @@
-"""Bags of visual words: vocabulary, quantisation, TF-IDF, stop words, spatial re-ranking,
-Hamming embedding and VLAD.
+"""VLAD (chapter 7): per visual word, the sum of the residuals of the descriptors assigned to it.
 
-The pipeline of chapter 7, after Sivic & Zisserman's "Video Google" (ICCV 2003):
-
-1. **Local descriptors**: SIFT keypoints and descriptors (OpenCV, at most
-   ``max_keypoints`` per image), compared as RootSIFT (Arandjelović & Zisserman 2012):
-   :func:`extract_features`, :class:`LocalFeatures`.
-2. **A visual vocabulary**: k-means on descriptors of *training* photos
-   (:func:`train_vocabulary`, faiss), and the quantiser ``R^d → {0..k-1}`` that
-   assigns each descriptor to its nearest centroid, its visual word (:func:`quantize`).
-3. **The bag of words**: how many descriptors of an image fall on each word, a sparse
-   ``(N, k)`` matrix (:func:`bag_of_words`), searched through an inverted index
-   (:mod:`imsearch.index.inverted_file`).
-4. **Text-retrieval weighting**: term frequency × inverse document frequency
-   (:func:`tfidf_weights`, :func:`tfidf`) and a stop list of the most frequent words
-   (:func:`stop_words`), with L2-normalised vectors compared by the cosine.
-5. **Spatial verification** of a shortlist: correspondences between features that share
-   a word, a geometric model fitted robustly, images re-ranked by their number of
-   inliers (:func:`spatial_verification`, :func:`spatial_rerank`; Philbin et al. 2007).
-6. **Hamming embedding** (Jégou, Douze & Schmid, ECCV 2008): a 64-bit signature per
-   descriptor that refines its word (:class:`HammingEmbedding`).
-7. **VLAD** (Jégou et al., CVPR 2010 / PAMI 2012): the sums of the residuals to the
-   centroids, power- and intra-normalised (Arandjelović & Zisserman, CVPR 2013) and
-   reduced by PCA (:func:`vlad_descriptors`, :func:`pca_fit`).
-
-Heavy steps (SIFT on thousands of images, k-means) are cached under
-``imsearch.data.cache_dir() / "bovw"``; ``python -m imsearch.descriptors`` rebuilds the cache for
-the course's two benchmarks.
+References: H. Jégou, M. Douze, C. Schmid, P. Pérez. Aggregating local descriptors into
+a compact image representation. CVPR 2010. R. Arandjelović, A. Zisserman. All about
+VLAD. CVPR 2013 (intra-normalisation).
 """
 from __future__ import annotations
 
@@ -34,14 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..grading.guard import reference
 from .._util.validation import check_array, check_int, check_number
+from ..signal.quantization import assign
 from ..descriptors.bow import _check_centroids, _descriptors, _sp, l2_normalize
 
 
 # ============================================================================ VLAD
 
-@reference("7.4")
 def vlad_aggregate(descriptors, centroids) -> np.ndarray:
     """The raw VLAD vector: per centroid, the sum of the residuals ``x - c`` of the descriptors assigned to it.
 
@@ -69,7 +44,7 @@ def vlad_aggregate(descriptors, centroids) -> np.ndarray:
         raise ValueError(f"descriptors and centroids must have the same dimension, got {x.shape[1]} and {c.shape[1]}")
     v = np.zeros_like(c)
     if len(x):
-        w = np.argmin(((x[:, None, :] - c[None]) ** 2).sum(-1), axis=1)
+        w = assign(x, c)
         np.add.at(v, w, x - c[w])
     return v.ravel()
 
@@ -118,7 +93,7 @@ def vlad_descriptors(descriptors, words, image_ids, n_images: int, centroids, al
     ----------
     descriptors : (M, d) float array
     words : (M,) int array
-        Nearest centroid of each descriptor (:func:`quantize`).
+        Nearest centroid of each descriptor (:func:`imsearch.descriptors.assign_words`).
     image_ids : (M,) int array in ``0 .. n_images-1``, non-decreasing
     n_images : int
     centroids : (k, d) float array

@@ -1,39 +1,9 @@
-"""Local features: interest-point detectors, scale space, affine normalization,
-repeatability, and the SIFT descriptor.
+"""Affine adaptation (chapter 4): shape-adapted second-moment matrices, normalised patches, Harris-Affine.
 
-The algorithms the course teaches are written here from their papers in numpy/scipy;
-OpenCV provides the peers a practitioner would use (:func:`detect_opencv`,
-:func:`opencv_sift_descriptor`).
-
-Conventions
------------
-* Images: ``(H, W)`` grayscale or ``(H, W, 3)`` RGB, ``uint8`` or float in ``[0, 1]``;
-  every detector works on the luma as float64 in ``[0, 1]`` (:func:`imsearch.image.to_gray`).
-* Coordinates are pixels, ``x`` to the right (column) and ``y`` down (row), pixel
-  centres at integers.
-* A keypoint is ``(x, y)``, ``(x, y, scale)`` or ``(x, y, scale, angle)``: ``scale`` is
-  the Gaussian σ in pixels at which it was found, and its region is the disc of radius
-  ``3·scale`` (``REGION_FACTOR``); ``angle`` is in radians, measured from the +x axis
-  towards +y (clockwise on screen, since y points down).
-* An elliptical region is ``(x, y, a, b, c)``: the points ``p`` with
-  ``a·dx² + 2b·dx·dy + c·dy² <= 1``, the format of Mikolajczyk et al.'s benchmark.
-
-References
-----------
-- C. Harris, M. Stephens. A combined corner and edge detector. Alvey Vision Conf., 1988.
-- T. Lindeberg. Feature detection with automatic scale selection. IJCV 30(2), 1998.
-- T. Lindeberg, J. Gårding. Shape-adapted smoothing in estimation of 3-D shape cues from affine
-  deformations of local 2-D brightness structure. Image and Vision Computing 15(6), 1997.
-- K. Mikolajczyk, C. Schmid. Scale & affine invariant interest point detectors. IJCV 60(1), 2004.
-- J. Matas, O. Chum, M. Urban, T. Pajdla. Robust wide-baseline stereo from maximally stable
-  extremal regions. Image and Vision Computing 22(10), 2004.
-- K. Mikolajczyk, T. Tuytelaars, C. Schmid, A. Zisserman, J. Matas, F. Schaffalitzky, T. Kadir,
-  L. Van Gool. A comparison of affine region detectors. IJCV 65(1/2), 2005.
-- D. Lowe. Distinctive image features from scale-invariant keypoints. IJCV 60(2), 2004.
-- E. Rosten, T. Drummond. Machine learning for high-speed corner detection. ECCV 2006 (FAST).
-- E. Rublee, V. Rabaud, K. Konolige, G. Bradski. ORB: an efficient alternative to SIFT or SURF. ICCV 2011.
-- R. Arandjelović, A. Zisserman. Three things everyone should know to improve object
-  retrieval. CVPR 2012 (RootSIFT).
+References: T. Lindeberg, J. Gårding. Shape-adapted smoothing in estimation of 3-D shape
+cues from affine deformations of local 2-D brightness structure. Image and Vision
+Computing 15(6), 1997. K. Mikolajczyk, C. Schmid. Scale & affine invariant interest
+point detectors. IJCV 60(1), 2004.
 """
 from __future__ import annotations
 
@@ -113,7 +83,7 @@ def _affine_adapt_batch(sampler, centers, sigmas, n_iter, s, tol, history=False)
     return shapes
 
 
-def affine_adapt(gray, x, y, sigma, n_iter=20, s=0.7, tol=0.05, return_history=False):
+def affine_adapt(gray, x, y, sigma_px, n_iter=20, s=0.7, tol=0.05, return_history=False):
     """Affine shape adaptation: the iterative estimate of a keypoint's elliptical neighbourhood.
 
     Starting from a circle, the second-moment matrix ``μ`` of the neighbourhood is
@@ -128,12 +98,12 @@ def affine_adapt(gray, x, y, sigma, n_iter=20, s=0.7, tol=0.05, return_history=F
     gray : (H, W) or (H, W, 3) uint8 or float [0, 1] array
     x, y : float
         Keypoint position in pixels.
-    sigma : float > 0
+    sigma_px : float > 0
         Integration scale in pixels (e.g. from :func:`harris_laplace`).
     n_iter : int >= 1
         Maximum number of iterations.
     s : float > 0
-        Derivation scale as a fraction of ``sigma``.
+        Derivation scale as a fraction of ``sigma_px``.
     tol : float in (0, 1)
         Stop when the eigenvalue ratio of ``μ`` exceeds ``1 − tol``.
     return_history : bool
@@ -152,11 +122,11 @@ def affine_adapt(gray, x, y, sigma, n_iter=20, s=0.7, tol=0.05, return_history=F
     h, w = img.shape
     x = check_number(x, "x", minimum=0, maximum=w - 1)
     y = check_number(y, "y", minimum=0, maximum=h - 1)
-    sigma = _positive(sigma, "sigma")
+    sigma_px = _positive(sigma_px, "sigma_px")
     n_iter = check_int(n_iter, "n_iter", minimum=1)
     s = _positive(s, "s")
     tol = check_number(tol, "tol", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
-    out = _affine_adapt_batch(_ScaleSampler(img), np.array([[x, y]]), np.array([sigma]),
+    out = _affine_adapt_batch(_ScaleSampler(img), np.array([[x, y]]), np.array([sigma_px]),
                               n_iter, s, tol, history=return_history)
     if return_history:
         return out[0][0], [hh[0] for hh in out[1]]
@@ -170,7 +140,7 @@ def _check_shape_matrix(shape, name="shape"):
     return m
 
 
-def normalized_patch(gray, x, y, shape, sigma, size_px=41):
+def normalized_patch(gray, x, y, shape, sigma_px, size_px=41):
     """Resample a keypoint's elliptical region into a square patch where it becomes a disc.
 
     The ellipse ``{p : (p − c)ᵀ shape (p − c) <= (3σ)²}`` is mapped onto the disc
@@ -186,7 +156,7 @@ def normalized_patch(gray, x, y, shape, sigma, size_px=41):
     shape : (2, 2) float array
         Symmetric positive-definite, e.g. from :func:`affine_adapt` (the identity gives a
         plain circular patch).
-    sigma : float > 0
+    sigma_px : float > 0
         Scale in pixels; the patch covers the region of radius ``3σ``.
     size_px : int >= 5
         Side of the output patch (odd sizes put the centre on a pixel).
@@ -199,11 +169,11 @@ def normalized_patch(gray, x, y, shape, sigma, size_px=41):
     x = check_number(x, "x")
     y = check_number(y, "y")
     m = _check_shape_matrix(shape)
-    sigma = _positive(sigma, "sigma")
+    sigma_px = _positive(sigma_px, "sigma_px")
     size = check_int(size_px, "size_px", minimum=5)
     m = m / math.sqrt(np.linalg.det(m))
     U = _sqrtm_sym(m, inverse=True)                      # det 1, maps the disc to the ellipse
-    radius = REGION_FACTOR * sigma
+    radius = REGION_FACTOR * sigma_px
     t = (np.arange(size) - (size - 1) / 2) * (2 * radius / size)
     gx, gy = np.meshgrid(t, t)
     offsets = np.stack([gx, gy], axis=-1) @ U.T

@@ -1,39 +1,11 @@
-"""Local features: interest-point detectors, scale space, affine normalization,
-repeatability, and the SIFT descriptor.
+"""How good is a detector (chapter 4): overlap error of two regions, repeatability and its curves.
 
-The algorithms the course teaches are written here from their papers in numpy/scipy;
-OpenCV provides the peers a practitioner would use (:func:`detect_opencv`,
-:func:`opencv_sift_descriptor`).
+Sequences are the Oxford affine ones (with their homographies) or synthetic ones
+(downscaling, viewpoint changes).
 
-Conventions
------------
-* Images: ``(H, W)`` grayscale or ``(H, W, 3)`` RGB, ``uint8`` or float in ``[0, 1]``;
-  every detector works on the luma as float64 in ``[0, 1]`` (:func:`imsearch.image.to_gray`).
-* Coordinates are pixels, ``x`` to the right (column) and ``y`` down (row), pixel
-  centres at integers.
-* A keypoint is ``(x, y)``, ``(x, y, scale)`` or ``(x, y, scale, angle)``: ``scale`` is
-  the Gaussian σ in pixels at which it was found, and its region is the disc of radius
-  ``3·scale`` (``REGION_FACTOR``); ``angle`` is in radians, measured from the +x axis
-  towards +y (clockwise on screen, since y points down).
-* An elliptical region is ``(x, y, a, b, c)``: the points ``p`` with
-  ``a·dx² + 2b·dx·dy + c·dy² <= 1``, the format of Mikolajczyk et al.'s benchmark.
-
-References
-----------
-- C. Harris, M. Stephens. A combined corner and edge detector. Alvey Vision Conf., 1988.
-- T. Lindeberg. Feature detection with automatic scale selection. IJCV 30(2), 1998.
-- T. Lindeberg, J. Gårding. Shape-adapted smoothing in estimation of 3-D shape cues from affine
-  deformations of local 2-D brightness structure. Image and Vision Computing 15(6), 1997.
-- K. Mikolajczyk, C. Schmid. Scale & affine invariant interest point detectors. IJCV 60(1), 2004.
-- J. Matas, O. Chum, M. Urban, T. Pajdla. Robust wide-baseline stereo from maximally stable
-  extremal regions. Image and Vision Computing 22(10), 2004.
-- K. Mikolajczyk, T. Tuytelaars, C. Schmid, A. Zisserman, J. Matas, F. Schaffalitzky, T. Kadir,
-  L. Van Gool. A comparison of affine region detectors. IJCV 65(1/2), 2005.
-- D. Lowe. Distinctive image features from scale-invariant keypoints. IJCV 60(2), 2004.
-- E. Rosten, T. Drummond. Machine learning for high-speed corner detection. ECCV 2006 (FAST).
-- E. Rublee, V. Rabaud, K. Konolige, G. Bradski. ORB: an efficient alternative to SIFT or SURF. ICCV 2011.
-- R. Arandjelović, A. Zisserman. Three things everyone should know to improve object
-  retrieval. CVPR 2012 (RootSIFT).
+Reference: K. Mikolajczyk, T. Tuytelaars, C. Schmid, A. Zisserman, J. Matas, F.
+Schaffalitzky, T. Kadir, L. Van Gool. A comparison of affine region detectors.
+IJCV 65(1/2), 2005.
 """
 from __future__ import annotations
 
@@ -43,8 +15,8 @@ import numbers
 
 import numpy as np
 
-from ..grading.guard import reference
 from .._util.validation import as_rng, check_array, check_image, check_int, check_number
+from .._util.progress import progress as _progress
 from ..image import to_uint8
 from ..features._common import _check_homography, _check_points, _check_shape, _cv2, _inside, _positive, _project
 from ..features.affine import regions_to_ellipses
@@ -222,7 +194,6 @@ def _checked_repeatability(kps1, kps2, H, shape1, shape2, eps_px, max_overlap_er
     return _repeatability(k1, k2, H, shape1, shape2, eps_px, max_overlap_error, normalize_radius_px)
 
 
-@reference("4.3")
 def repeatability(kps1, kps2, H, shape1, shape2, eps_px=1.5, max_overlap_error=None,
                   normalize_radius_px=30.0, return_counts=False):
     """Repeatability of a detector between two images related by a homography (Mikolajczyk et al. 2005).
@@ -342,11 +313,7 @@ def repeatability_curves(detectors, sequences, eps_px=1.5, max_overlap_error=0.4
     for name, det in detectors.items():
         if not callable(det):
             raise TypeError(f"detectors[{name!r}] must be callable, got {type(det).__name__}")
-    items = list(sequences.items())
-    if progress:
-        from tqdm.auto import tqdm
-
-        items = tqdm(items, desc="sequences")
+    items = _progress(list(sequences.items()), "sequences", enabled=progress)
     curves = {}
     for seq, (images, homographies) in items:
         images = list(images)
@@ -414,11 +381,7 @@ def repeatability_sweep(image, detectors, transform, values, eps_px=1.5, max_ove
     h, w = img.shape[:2]
     base = {name: np.asarray(det(img)) for name, det in detectors.items()}
     out = {name: [] for name in detectors}
-    items = values
-    if progress:
-        from tqdm.auto import tqdm
-
-        items = tqdm(values, desc=transform)
+    items = _progress(values, transform, enabled=progress)
     for v in items:
         zoom, angle = (v, 0.0) if transform == "scale" else (1.0, np.deg2rad(v))
         H = _similarity_about_centre(img.shape, zoom, angle)

@@ -1,44 +1,22 @@
-"""Bags of visual words: vocabulary, quantisation, TF-IDF, stop words, spatial re-ranking,
-Hamming embedding and VLAD.
+"""SIFT features of many images (chapters 6–7), with a disk cache.
 
-The pipeline of chapter 7, after Sivic & Zisserman's "Video Google" (ICCV 2003):
-
-1. **Local descriptors**: SIFT keypoints and descriptors (OpenCV, at most
-   ``max_keypoints`` per image), compared as RootSIFT (Arandjelović & Zisserman 2012):
-   :func:`extract_features`, :class:`LocalFeatures`.
-2. **A visual vocabulary**: k-means on descriptors of *training* photos
-   (:func:`train_vocabulary`, faiss), and the quantiser ``R^d → {0..k-1}`` that
-   assigns each descriptor to its nearest centroid, its visual word (:func:`quantize`).
-3. **The bag of words**: how many descriptors of an image fall on each word, a sparse
-   ``(N, k)`` matrix (:func:`bag_of_words`), searched through an inverted index
-   (:mod:`imsearch.index.inverted_file`).
-4. **Text-retrieval weighting**: term frequency × inverse document frequency
-   (:func:`tfidf_weights`, :func:`tfidf`) and a stop list of the most frequent words
-   (:func:`stop_words`), with L2-normalised vectors compared by the cosine.
-5. **Spatial verification** of a shortlist: correspondences between features that share
-   a word, a geometric model fitted robustly, images re-ranked by their number of
-   inliers (:func:`spatial_verification`, :func:`spatial_rerank`; Philbin et al. 2007).
-6. **Hamming embedding** (Jégou, Douze & Schmid, ECCV 2008): a 64-bit signature per
-   descriptor that refines its word (:class:`HammingEmbedding`).
-7. **VLAD** (Jégou et al., CVPR 2010 / PAMI 2012): the sums of the residuals to the
-   centroids, power- and intra-normalised (Arandjelović & Zisserman, CVPR 2013) and
-   reduced by PCA (:func:`vlad_descriptors`, :func:`pca_fit`).
-
-Heavy steps (SIFT on thousands of images, k-means) are cached under
-``imsearch.data.cache_dir() / "bovw"``; ``python -m imsearch.descriptors`` rebuilds the cache for
-the course's two benchmarks.
+:class:`LocalFeatures` holds the keypoints and descriptors of a set of images in three
+arrays (rows of image ``i`` are ``offsets[i]:offsets[i + 1]``);
+:func:`extract_features` fills it with :func:`imsearch.features.opencv_sift`, and
+:func:`cached_features` keeps it under ``imsearch.data.cache_dir() / "bovw"``, keyed by
+a content hash of the images.
 """
 from __future__ import annotations
 
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .._util.cache import load_npz, save_npz
+from .._util.cache import content_hash, load_npz, save_npz
 from .._util.validation import check_array, check_int
+from .._util.progress import progress as _progress
 
 
 
@@ -53,29 +31,6 @@ def _cache_folder() -> Path:
     from ..data.pack import cache_dir
 
     return cache_dir() / "bovw"
-
-
-def _fingerprint(*parts) -> str:
-    """A short hash of arrays (shape, dtype and bytes), strings and numbers."""
-    h = hashlib.blake2b(digest_size=10)
-    h.update(CACHE_VERSION.encode())
-    for p in parts:
-        if isinstance(p, np.ndarray):
-            h.update(f"{p.dtype.str}{p.shape}".encode())
-            h.update(np.ascontiguousarray(p).data)
-        else:
-            h.update(repr(p).encode())
-        h.update(b"|")
-    return h.hexdigest()
-
-
-def _images_fingerprint(images) -> str:
-    h = hashlib.blake2b(digest_size=10)
-    for im in images:
-        a = np.ascontiguousarray(im)
-        h.update(f"{a.dtype.str}{a.shape}".encode())
-        h.update(a.data)
-    return h.hexdigest()
 
 
 # ============================================================================ local features
@@ -160,7 +115,7 @@ class LocalFeatures:
                              np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
 
     def fingerprint(self) -> str:
-        return _fingerprint(self.keypoints, self.descriptors, self.offsets)
+        return content_hash(self.keypoints, self.descriptors, self.offsets, version=CACHE_VERSION)
 
 
 def _ranges(starts, lengths) -> np.ndarray:
@@ -211,10 +166,7 @@ def extract_features(images, max_keypoints: int = 300, progress: bool = True, de
     max_keypoints = check_int(max_keypoints, "max_keypoints", minimum=1)
     for i, im in enumerate(images):
         check_image(im, f"images[{i}]")
-    items = images
-    if progress:
-        from tqdm.auto import tqdm
-        items = tqdm(images, desc=desc, unit="image", leave=False)
+    items = _progress(images, desc, enabled=progress, unit="image", leave=False)
     kps, descs, counts = [], [], []
     for im in items:
         k, d = opencv_sift(im, n_features=max_keypoints)
@@ -251,7 +203,7 @@ def cached_features(images, name: str, max_keypoints: int = 300, progress: bool 
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"name must be a short identifier like 'scenes', got {name!r}")
     max_keypoints = check_int(max_keypoints, "max_keypoints", minimum=1)
-    key = _fingerprint(_images_fingerprint(images), max_keypoints)
+    key = content_hash([np.asarray(im) for im in images], max_keypoints, version=CACHE_VERSION)
     path = _cache_folder() / f"features-{name}-{key}.npz"
     if path.exists():
         got = load_npz(path)
@@ -262,39 +214,9 @@ def cached_features(images, name: str, max_keypoints: int = 300, progress: bool 
     return feats
 
 
-# ----------------------------------------------------------------------------- stage 2
-
-def local_features(image, n_features=500, root_sift=True):
-    """SIFT keypoints and descriptors of one image, for :func:`inlier_count`.
-
-    Parameters
-    ----------
-    image : (H, W) or (H, W, 3) uint8 or float in [0, 1]
-    n_features : int >= 1
-        Strongest keypoints kept (OpenCV's DoG detector).
-    root_sift : bool
-        Map the descriptors to RootSIFT (:func:`imsearch.features.sift.root_sift`; Arandjelović &
-        Zisserman, CVPR 2012), which matches better with the L2 distance.
-
-    Returns
-    -------
-    keypoints : (K, 4) float64
-        ``[x, y, scale, angle_rad]`` (see :func:`imsearch.features.opencv.opencv_sift`).
-    descriptors : (K, 128) float32
-    """
-    from ..features import sift as _sift
-    from ..features import opencv as _opencv
-
-    n_features = check_int(n_features, "n_features", minimum=1)
-    kps, desc = _opencv.opencv_sift(image, n_features)
-    if root_sift and len(desc):
-        desc = _sift.root_sift(desc).astype(np.float32)
-    return kps, desc
-
-
 def _features(f, name):
     if not isinstance(f, (tuple, list)) or len(f) != 2:
-        raise TypeError(f"{name} must be a pair (keypoints, descriptors), as local_features returns")
+        raise TypeError(f"{name} must be a pair (keypoints, descriptors), as opencv_sift returns")
     kps = check_array(f[0], f"{name} keypoints", ndim=2, kinds="iuf", allow_empty=True)
     desc = check_array(f[1], f"{name} descriptors", ndim=2, kinds="iuf", allow_empty=True)
     if len(kps) != len(desc) or (len(kps) and kps.shape[1] < 2):

@@ -1,39 +1,8 @@
-"""Local features: interest-point detectors, scale space, affine normalization,
-repeatability, and the SIFT descriptor.
+"""Scale space (chapter 4): Gaussian pyramids, the scale-normalised Laplacian, characteristic scales, Harris-Laplace.
 
-The algorithms the course teaches are written here from their papers in numpy/scipy;
-OpenCV provides the peers a practitioner would use (:func:`detect_opencv`,
-:func:`opencv_sift_descriptor`).
-
-Conventions
------------
-* Images: ``(H, W)`` grayscale or ``(H, W, 3)`` RGB, ``uint8`` or float in ``[0, 1]``;
-  every detector works on the luma as float64 in ``[0, 1]`` (:func:`imsearch.image.to_gray`).
-* Coordinates are pixels, ``x`` to the right (column) and ``y`` down (row), pixel
-  centres at integers.
-* A keypoint is ``(x, y)``, ``(x, y, scale)`` or ``(x, y, scale, angle)``: ``scale`` is
-  the Gaussian σ in pixels at which it was found, and its region is the disc of radius
-  ``3·scale`` (``REGION_FACTOR``); ``angle`` is in radians, measured from the +x axis
-  towards +y (clockwise on screen, since y points down).
-* An elliptical region is ``(x, y, a, b, c)``: the points ``p`` with
-  ``a·dx² + 2b·dx·dy + c·dy² <= 1``, the format of Mikolajczyk et al.'s benchmark.
-
-References
-----------
-- C. Harris, M. Stephens. A combined corner and edge detector. Alvey Vision Conf., 1988.
-- T. Lindeberg. Feature detection with automatic scale selection. IJCV 30(2), 1998.
-- T. Lindeberg, J. Gårding. Shape-adapted smoothing in estimation of 3-D shape cues from affine
-  deformations of local 2-D brightness structure. Image and Vision Computing 15(6), 1997.
-- K. Mikolajczyk, C. Schmid. Scale & affine invariant interest point detectors. IJCV 60(1), 2004.
-- J. Matas, O. Chum, M. Urban, T. Pajdla. Robust wide-baseline stereo from maximally stable
-  extremal regions. Image and Vision Computing 22(10), 2004.
-- K. Mikolajczyk, T. Tuytelaars, C. Schmid, A. Zisserman, J. Matas, F. Schaffalitzky, T. Kadir,
-  L. Van Gool. A comparison of affine region detectors. IJCV 65(1/2), 2005.
-- D. Lowe. Distinctive image features from scale-invariant keypoints. IJCV 60(2), 2004.
-- E. Rosten, T. Drummond. Machine learning for high-speed corner detection. ECCV 2006 (FAST).
-- E. Rublee, V. Rabaud, K. Konolige, G. Bradski. ORB: an efficient alternative to SIFT or SURF. ICCV 2011.
-- R. Arandjelović, A. Zisserman. Three things everyone should know to improve object
-  retrieval. CVPR 2012 (RootSIFT).
+References: T. Lindeberg. Feature detection with automatic scale selection. IJCV 30(2),
+1998. K. Mikolajczyk, C. Schmid. Scale & affine invariant interest point detectors.
+IJCV 60(1), 2004.
 """
 from __future__ import annotations
 

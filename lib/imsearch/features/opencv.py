@@ -1,39 +1,12 @@
-"""Local features: interest-point detectors, scale space, affine normalization,
-repeatability, and the SIFT descriptor.
+"""OpenCV's detectors and SIFT (chapters 4–5): the practitioner's tools the course compares its code with.
 
-The algorithms the course teaches are written here from their papers in numpy/scipy;
-OpenCV provides the peers a practitioner would use (:func:`detect_opencv`,
-:func:`opencv_sift_descriptor`).
+:func:`opencv_sift` is the library's one OpenCV SIFT extraction (detect and describe, or
+describe given keypoints); :func:`detect_opencv` converts OpenCV's keypoints to this
+package's ``(x, y, scale[, angle])`` convention.
 
-Conventions
------------
-* Images: ``(H, W)`` grayscale or ``(H, W, 3)`` RGB, ``uint8`` or float in ``[0, 1]``;
-  every detector works on the luma as float64 in ``[0, 1]`` (:func:`imsearch.image.to_gray`).
-* Coordinates are pixels, ``x`` to the right (column) and ``y`` down (row), pixel
-  centres at integers.
-* A keypoint is ``(x, y)``, ``(x, y, scale)`` or ``(x, y, scale, angle)``: ``scale`` is
-  the Gaussian σ in pixels at which it was found, and its region is the disc of radius
-  ``3·scale`` (``REGION_FACTOR``); ``angle`` is in radians, measured from the +x axis
-  towards +y (clockwise on screen, since y points down).
-* An elliptical region is ``(x, y, a, b, c)``: the points ``p`` with
-  ``a·dx² + 2b·dx·dy + c·dy² <= 1``, the format of Mikolajczyk et al.'s benchmark.
-
-References
-----------
-- C. Harris, M. Stephens. A combined corner and edge detector. Alvey Vision Conf., 1988.
-- T. Lindeberg. Feature detection with automatic scale selection. IJCV 30(2), 1998.
-- T. Lindeberg, J. Gårding. Shape-adapted smoothing in estimation of 3-D shape cues from affine
-  deformations of local 2-D brightness structure. Image and Vision Computing 15(6), 1997.
-- K. Mikolajczyk, C. Schmid. Scale & affine invariant interest point detectors. IJCV 60(1), 2004.
-- J. Matas, O. Chum, M. Urban, T. Pajdla. Robust wide-baseline stereo from maximally stable
-  extremal regions. Image and Vision Computing 22(10), 2004.
-- K. Mikolajczyk, T. Tuytelaars, C. Schmid, A. Zisserman, J. Matas, F. Schaffalitzky, T. Kadir,
-  L. Van Gool. A comparison of affine region detectors. IJCV 65(1/2), 2005.
-- D. Lowe. Distinctive image features from scale-invariant keypoints. IJCV 60(2), 2004.
-- E. Rosten, T. Drummond. Machine learning for high-speed corner detection. ECCV 2006 (FAST).
-- E. Rublee, V. Rabaud, K. Konolige, G. Bradski. ORB: an efficient alternative to SIFT or SURF. ICCV 2011.
-- R. Arandjelović, A. Zisserman. Three things everyone should know to improve object
-  retrieval. CVPR 2012 (RootSIFT).
+References: D. Lowe, IJCV 60(2), 2004 (SIFT). E. Rosten, T. Drummond. Machine learning
+for high-speed corner detection. ECCV 2006 (FAST). E. Rublee, V. Rabaud, K. Konolige,
+G. Bradski. ORB: an efficient alternative to SIFT or SURF. ICCV 2011.
 """
 from __future__ import annotations
 
@@ -133,48 +106,31 @@ def _opencv_keypoints(k):
     return out
 
 
-def opencv_sift_descriptor(gray, keypoints):
-    """OpenCV's SIFT descriptors of given keypoints, for comparison with :func:`sift_descriptor`.
-
-    Keypoints are converted to ``cv2.KeyPoint`` with ``size = 2σ``,
-    ``angle = degrees(angle_rad)`` (both measured from +x towards +y, since image y points
-    down) and the pyramid octave/layer that OpenCV's SIFT would have assigned to σ.
-
-    Parameters
-    ----------
-    gray : (H, W) or (H, W, 3) uint8 or float [0, 1] array
-    keypoints : (N, 4) float array of ``(x, y, scale, angle_rad)``
-
-    Returns
-    -------
-    (N, 128) float32 array
-        OpenCV's vectors scaled to unit norm (OpenCV stores them ×512, saturated to 255).
-    """
-    img = _gray(gray)
-    k = _check_keypoints(keypoints, 4)
-    if len(k) == 0:
-        return np.zeros((0, 128), dtype=np.float32)
-    cv2 = _cv2()
-    kps, desc = cv2.SIFT_create().compute(to_uint8(img), _opencv_keypoints(k))
-    if desc is None or len(kps) != len(k):
-        raise RuntimeError("OpenCV dropped keypoints while describing them")
-    desc = desc.astype(np.float64)
-    norm = np.linalg.norm(desc, axis=1, keepdims=True)
-    return (desc / np.where(norm > 0, norm, 1.0)).astype(np.float32)
-
-
 # ----------------------------------------------------------------------------- OpenCV SIFT
 
-def opencv_sift(image, n_features: int = 0, contrast_threshold=0.04):
-    """Detect SIFT keypoints and compute their descriptors with OpenCV (the practitioner's tool).
+def opencv_sift(image, n_features: int = 0, contrast_threshold=0.04, keypoints=None, root_sift: bool = False):
+    """SIFT keypoints and descriptors with OpenCV (the practitioner's tool): the library's one OpenCV SIFT.
+
+    Detects difference-of-Gaussians keypoints and describes them, or, given
+    ``keypoints``, describes those (to compare OpenCV's descriptor with
+    :func:`imsearch.features.sift_descriptor` on the same regions). Every other
+    SIFT extraction (:func:`imsearch.features.extract_features`, the second stage of
+    chapter 6, :func:`imsearch.matching.tentative_matches`) calls this function.
 
     Parameters
     ----------
     image : (H, W) or (H, W, 3) uint8 or float [0, 1] array
     n_features : int >= 0
-        Keep the strongest ``n_features`` keypoints (0: all).
+        Keep the strongest ``n_features`` keypoints (0: all). Detection only.
     contrast_threshold : float > 0
-        OpenCV's DoG contrast threshold.
+        OpenCV's DoG contrast threshold. Detection only.
+    keypoints : (N, 4) float array of ``(x, y, scale, angle_rad)``, optional
+        Describe these instead of detecting: converted to ``cv2.KeyPoint`` with
+        ``size = 2σ``, ``angle = degrees(angle_rad)`` and the pyramid octave/layer that
+        OpenCV's SIFT would have assigned to σ.
+    root_sift : bool
+        Return RootSIFT descriptors (:func:`imsearch.features.root_sift`; Arandjelović &
+        Zisserman, CVPR 2012) instead of OpenCV's.
 
     Returns
     -------
@@ -183,18 +139,28 @@ def opencv_sift(image, n_features: int = 0, contrast_threshold=0.04):
         the Gaussian σ (OpenCV's ``size / 2``) and ``angle_rad`` OpenCV's angle in radians,
         in ``[0, 2π)``, measured from +x towards +y (clockwise on screen).
     descriptors : (N, 128) float32 array
+        OpenCV's vectors (unit vectors ×512, saturated at 255), or RootSIFT.
     """
-    import cv2
-
-    from ..image import to_uint8
+    from ..features.sift import root_sift as _root_sift
 
     img = check_image(image, "image")
     n_features = check_int(n_features, "n_features", minimum=0)
     contrast_threshold = check_number(contrast_threshold, "contrast_threshold", minimum=0.0, strict_min=True)
+    cv2 = _cv2()
     gray = to_uint8(to_gray(img)) if img.ndim == 3 or img.dtype != np.uint8 else img
-    sift = cv2.SIFT_create(nfeatures=n_features, contrastThreshold=contrast_threshold)
-    kps, desc = sift.detectAndCompute(gray, None)
-    if desc is None or not kps:
-        return np.zeros((0, 4)), np.zeros((0, 128), np.float32)
-    arr = np.array([[k.pt[0], k.pt[1], k.size / 2.0, np.deg2rad(k.angle) % (2 * np.pi)] for k in kps], dtype=np.float64)
-    return arr, desc.astype(np.float32)
+    if keypoints is None:
+        sift = cv2.SIFT_create(nfeatures=n_features, contrastThreshold=contrast_threshold)
+        kps, desc = sift.detectAndCompute(gray, None)
+        if desc is None or not kps:
+            return np.zeros((0, 4)), np.zeros((0, 128), np.float32)
+        k = np.array([[p.pt[0], p.pt[1], p.size / 2.0, np.deg2rad(p.angle) % (2 * np.pi)] for p in kps],
+                     dtype=np.float64)
+    else:
+        k = _check_keypoints(keypoints, 4).astype(np.float64)
+        if len(k) == 0:
+            return np.zeros((0, 4)), np.zeros((0, 128), np.float32)
+        kps, desc = cv2.SIFT_create().compute(gray, _opencv_keypoints(k))
+        if desc is None or len(kps) != len(k):
+            raise RuntimeError("OpenCV dropped keypoints while describing them")
+    desc = desc.astype(np.float32)
+    return k, (_root_sift(desc) if root_sift else desc)

@@ -1,21 +1,7 @@
-"""Planar geometry between two views: the hierarchy of 2-D transformations, RANSAC, warping.
+"""Two views of a 3-D scene (chapter 5): the fundamental matrix, epipolar distances, plane-induced homographies.
 
-Chapter 5. Each transformation of the hierarchy (translation, rigid, similarity,
-affine, homography) is estimated by linear least squares from point
-correspondences and returned as a ``(3, 3)`` float64 matrix acting on homogeneous
-pixel coordinates ``(x, y, 1)``. RANSAC (Fischler & Bolles 1981) finds the
-correspondences that agree with one model among many wrong matches; it is written
-here from scratch so that every step (minimal sample, fit, inlier count, adaptive
-number of iterations, final refit) can be read and stepped through.
-
-Conventions: points are ``(N, 2)`` arrays of ``(x, y)`` pixel coordinates (x to the
-right, y down); a model ``M`` maps ``src`` onto ``dst``: ``dst ≈ M · src``.
-
-References: R. Hartley, A. Zisserman, *Multiple View Geometry in Computer Vision*,
-2nd ed., Cambridge University Press 2003 (ch. 2 and 4); R. Hartley, "In defense of the
-eight-point algorithm", IEEE TPAMI 19(6), 1997 (normalisation); S. Umeyama,
-"Least-squares estimation of transformation parameters between two point patterns",
-IEEE TPAMI 13(4), 1991; M. Fischler, R. Bolles, "Random sample consensus", CACM 24(6), 1981.
+Reference: R. Hartley, A. Zisserman. Multiple View Geometry in Computer Vision, 2nd
+ed., 2003 (ch. 9, 11 and 13).
 """
 from __future__ import annotations
 
@@ -30,7 +16,7 @@ from ..geometry.transforms import _matrix33, _pair
 
 # ----------------------------------------------------------------------------- epipolar
 
-def fit_fundamental(src, dst, threshold=1.0, confidence=0.999, max_iters=10000, seed=0):
+def fit_fundamental(src, dst, threshold_px=1.0, confidence=0.999, max_iters=10000, seed=0):
     """Fundamental matrix of a non-planar scene by RANSAC (``cv2.findFundamentalMat``).
 
     For a general 3-D scene no homography relates the views; a point in one image
@@ -40,7 +26,7 @@ def fit_fundamental(src, dst, threshold=1.0, confidence=0.999, max_iters=10000, 
     Parameters
     ----------
     src, dst : (N, 2) array_like of float, N >= 8
-    threshold : float > 0
+    threshold_px : float > 0
         Maximum distance in pixels from a point to its epipolar line.
     confidence : float in (0, 1)
     max_iters : int
@@ -56,12 +42,12 @@ def fit_fundamental(src, dst, threshold=1.0, confidence=0.999, max_iters=10000, 
     import cv2
 
     src, dst = _pair(src, dst, 8, "fundamental matrix")
-    threshold = check_number(threshold, "threshold", minimum=0.0, strict_min=True)
+    threshold_px = check_number(threshold_px, "threshold_px", minimum=0.0, strict_min=True)
     confidence = check_number(confidence, "confidence", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
     max_iters = check_int(max_iters, "max_iters", minimum=1)
     cv2.setRNGSeed(check_int(seed, "seed", minimum=0))
     F, mask = cv2.findFundamentalMat(src.astype(np.float32), dst.astype(np.float32), cv2.FM_RANSAC,
-                                     threshold, confidence, max_iters)
+                                     threshold_px, confidence, max_iters)
     if F is None or F.shape != (3, 3):
         return None, np.zeros(len(src), dtype=bool)
     return F.astype(np.float64), mask.ravel().astype(bool)

@@ -1,21 +1,14 @@
-"""Planar geometry between two views: the hierarchy of 2-D transformations, RANSAC, warping.
+"""The hierarchy of planar transformations (chapter 5): applying, fitting, invariants, warping.
 
-Chapter 5. Each transformation of the hierarchy (translation, rigid, similarity,
-affine, homography) is estimated by linear least squares from point
-correspondences and returned as a ``(3, 3)`` float64 matrix acting on homogeneous
-pixel coordinates ``(x, y, 1)``. RANSAC (Fischler & Bolles 1981) finds the
-correspondences that agree with one model among many wrong matches; it is written
-here from scratch so that every step (minimal sample, fit, inlier count, adaptive
-number of iterations, final refit) can be read and stepped through.
+Each transformation (translation, rigid, similarity, affine, homography) is estimated by
+linear least squares from point correspondences and returned as a ``(3, 3)`` float64
+matrix acting on homogeneous pixel coordinates ``(x, y, 1)``; points are ``(N, 2)``
+arrays of ``(x, y)`` (x right, y down) and a model ``M`` maps ``src`` onto ``dst``.
 
-Conventions: points are ``(N, 2)`` arrays of ``(x, y)`` pixel coordinates (x to the
-right, y down); a model ``M`` maps ``src`` onto ``dst``: ``dst ≈ M · src``.
-
-References: R. Hartley, A. Zisserman, *Multiple View Geometry in Computer Vision*,
-2nd ed., Cambridge University Press 2003 (ch. 2 and 4); R. Hartley, "In defense of the
-eight-point algorithm", IEEE TPAMI 19(6), 1997 (normalisation); S. Umeyama,
-"Least-squares estimation of transformation parameters between two point patterns",
-IEEE TPAMI 13(4), 1991; M. Fischler, R. Bolles, "Random sample consensus", CACM 24(6), 1981.
+References: R. Hartley, A. Zisserman. Multiple View Geometry in Computer Vision, 2nd ed.,
+2003 (ch. 2 and 4). R. Hartley. In defense of the eight-point algorithm. TPAMI 19(6),
+1997. S. Umeyama. Least-squares estimation of transformation parameters between two
+point patterns. TPAMI 13(4), 1991.
 """
 from __future__ import annotations
 
@@ -24,7 +17,6 @@ import math
 
 import numpy as np
 
-from ..grading.guard import reference
 from .._util.validation import as_rng, check_array, check_image, check_int, check_number
 
 #: The hierarchy of planar transformations: degrees of freedom, minimal sample size
@@ -248,7 +240,6 @@ def _collinear(pts: np.ndarray, rel_tol: float = 1e-9) -> bool:
     return bool(s[0] == 0 or (len(s) < 2 or s[1] <= rel_tol * s[0]))
 
 
-@reference("5.2")
 def fit_affine(src, dst) -> np.ndarray:
     """Least-squares affine transformation (6 DOF).
 
@@ -277,7 +268,6 @@ def _fit_affine(src, dst):
     return M
 
 
-@reference("5.3")
 def fit_homography(src, dst) -> np.ndarray:
     """Homography (8 DOF) by the normalised direct linear transform (DLT).
 

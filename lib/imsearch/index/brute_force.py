@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..grading.guard import reference
 from .. import descriptors
+from .._util.ranking import ranking, top_k  # noqa: F401  the single top-k, re-exported as index.ranking and index.top_k
 from .._util.validation import check_array, check_int
+from .._util.progress import progress as _progress
 
 
 
@@ -48,7 +49,6 @@ def _check_metric(metric) -> str:
     return metric
 
 
-@reference("3.1")
 def squared_l2(queries, database) -> np.ndarray:
     """Squared Euclidean distances between every query and every database vector.
 
@@ -132,64 +132,8 @@ def knn(queries, database, k=1, metric="l2", progress=False):
     step = max(1, _BLOCK_ELEMENTS // x.shape[0])
     distances = np.empty((q.shape[0], k))
     indices = np.empty((q.shape[0], k), dtype=np.int64)
-    starts = range(0, q.shape[0], step)
-    if progress:
-        from tqdm.auto import tqdm
-        starts = tqdm(starts, desc=f"knn ({metric})")
+    starts = _progress(range(0, q.shape[0], step), f"knn ({metric})", enabled=progress)
     for i in starts:
-        d = pairwise_distances(q[i:i + step], x, metric)
-        order = np.argsort(d, axis=1, kind="stable")[:, :k]
-        indices[i:i + step] = order
-        distances[i:i + step] = np.take_along_axis(d, order, axis=1)
+        neg, indices[i:i + step] = top_k(-pairwise_distances(q[i:i + step], x, metric), k)
+        distances[i:i + step] = -neg
     return distances, indices
-
-
-# ----------------------------------------------------------------------------- rankings
-
-def ranking(scores) -> np.ndarray:
-    """Database indices from the most to the least similar, per query: higher score first, ties by lower index.
-
-    Parameters
-    ----------
-    scores : (Q, N) or (N,) float array
-
-    Returns
-    -------
-    (Q, N) or (N,) int64 array
-    """
-    s = check_array(scores, "scores", ndim=(1, 2), kinds="biuf", allow_empty=True, finite=False)
-    if np.isnan(s).any():
-        raise ValueError("scores must not contain NaN")
-    return np.argsort(-s, axis=-1, kind="stable")
-
-
-def top_k(scores, k: int):
-    """The ``k`` best database indices per query, in the order of :func:`ranking`.
-
-    Parameters
-    ----------
-    scores : (Q, N) float array
-    k : int >= 1
-        Clipped to ``N``.
-
-    Returns
-    -------
-    top_scores : (Q, k) float64 array
-    top_ids : (Q, k) int64 array
-    """
-    s = check_array(scores, "scores", ndim=2, kinds="biuf", allow_empty=True)
-    k = min(check_int(k, "k", minimum=1), s.shape[1])
-    q, n = s.shape
-    if k == n:
-        ids = np.argsort(-s, axis=1, kind="stable")
-    else:
-        ids = np.empty((q, k), np.int64)
-        for i in range(q):
-            row = s[i]
-            kth = np.partition(-row, k - 1)[k - 1]          # minus the k-th largest score
-            cand = np.flatnonzero(-row <= kth)              # every index scoring at least that (ties included)
-            order = np.lexsort((cand, -row[cand]))           # by score, then by index
-            ids[i] = cand[order[:k]]
-    return np.take_along_axis(s, ids, axis=1).astype(np.float64), ids
-
-

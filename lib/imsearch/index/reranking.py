@@ -1,32 +1,11 @@
-"""Bags of visual words: vocabulary, quantisation, TF-IDF, stop words, spatial re-ranking,
-Hamming embedding and VLAD.
+"""Two-stage search (chapters 6–7): shortlists, their recall, and re-ranking them by geometry.
 
-The pipeline of chapter 7, after Sivic & Zisserman's "Video Google" (ICCV 2003):
+The first stage (a global descriptor, a bag of words) keeps a shortlist per query; the
+second verifies each shortlisted image with local features (inlier counts of
+:func:`imsearch.matching.spatial_verification`) and moves verified images to the top.
 
-1. **Local descriptors**: SIFT keypoints and descriptors (OpenCV, at most
-   ``max_keypoints`` per image), compared as RootSIFT (Arandjelović & Zisserman 2012):
-   :func:`extract_features`, :class:`LocalFeatures`.
-2. **A visual vocabulary**: k-means on descriptors of *training* photos
-   (:func:`train_vocabulary`, faiss), and the quantiser ``R^d → {0..k-1}`` that
-   assigns each descriptor to its nearest centroid, its visual word (:func:`quantize`).
-3. **The bag of words**: how many descriptors of an image fall on each word, a sparse
-   ``(N, k)`` matrix (:func:`bag_of_words`), searched through an inverted index
-   (:mod:`imsearch.index.inverted_file`).
-4. **Text-retrieval weighting**: term frequency × inverse document frequency
-   (:func:`tfidf_weights`, :func:`tfidf`) and a stop list of the most frequent words
-   (:func:`stop_words`), with L2-normalised vectors compared by the cosine.
-5. **Spatial verification** of a shortlist: correspondences between features that share
-   a word, a geometric model fitted robustly, images re-ranked by their number of
-   inliers (:func:`spatial_verification`, :func:`spatial_rerank`; Philbin et al. 2007).
-6. **Hamming embedding** (Jégou, Douze & Schmid, ECCV 2008): a 64-bit signature per
-   descriptor that refines its word (:class:`HammingEmbedding`).
-7. **VLAD** (Jégou et al., CVPR 2010 / PAMI 2012): the sums of the residuals to the
-   centroids, power- and intra-normalised (Arandjelović & Zisserman, CVPR 2013) and
-   reduced by PCA (:func:`vlad_descriptors`, :func:`pca_fit`).
-
-Heavy steps (SIFT on thousands of images, k-means) are cached under
-``imsearch.data.cache_dir() / "bovw"``; ``python -m imsearch.descriptors`` rebuilds the cache for
-the course's two benchmarks.
+Reference: J. Philbin, O. Chum, M. Isard, J. Sivic, A. Zisserman. Object retrieval with
+large vocabularies and fast spatial matching. CVPR 2007.
 """
 from __future__ import annotations
 
@@ -35,8 +14,9 @@ import time
 
 import numpy as np
 
-from ..grading.guard import reference
 from .._util.validation import check_array, check_int
+from .._util.progress import progress as _progress
+from .brute_force import ranking, top_k
 
 
 
@@ -101,16 +81,11 @@ def spatial_rerank(scores, query_features: LocalFeatures, query_words, database_
         ex = check_array(exclude, "exclude", shape=(q,), kinds="iu", min_value=-1, max_value=n - 1)
         rows = np.flatnonzero(ex >= 0)
         first[rows, ex[rows]] = -3.0   # below every cosine: never shortlisted
-    from ..index.brute_force import top_k
-
     _, ids = top_k(first, max(shortlist, 1))
     ids = ids[:, :shortlist]
     inliers = np.zeros(ids.shape, np.int64)
     new = s.astype(np.float64).copy()
-    items = range(q)
-    if progress:
-        from tqdm.auto import tqdm
-        items = tqdm(items, desc="spatial verification", unit="query", leave=False)
+    items = _progress(range(q), "spatial verification", enabled=progress, unit="query", leave=False)
     qo, do = query_features.offsets, database_features.offsets
     for i in items:
         kq = query_features.keypoints[qo[i]:qo[i + 1]]
@@ -131,11 +106,6 @@ def _similarity(similarity) -> np.ndarray:
     return s.astype(np.float64, copy=False)
 
 
-def _order(s: np.ndarray) -> np.ndarray:
-    """Database indices by decreasing similarity, ties to the lower index (stable)."""
-    return np.argsort(-s, axis=1, kind="stable")
-
-
 def shortlist(similarity, length) -> np.ndarray:
     """The ``length`` most similar database items of every query.
 
@@ -152,7 +122,7 @@ def shortlist(similarity, length) -> np.ndarray:
     """
     s = _similarity(similarity)
     length = check_int(length, "length", minimum=1, maximum=s.shape[1])
-    return _order(s)[:, :length].astype(np.int64)
+    return top_k(s, length)[1]
 
 
 def _relevant(relevant, shape) -> np.ndarray:
@@ -163,7 +133,6 @@ def _relevant(relevant, shape) -> np.ndarray:
     return r
 
 
-@reference("6.4")
 def shortlist_recall(similarity, relevant, length) -> float:
     """Mean recall of the shortlists: the fraction of each query's relevant items in its top ``length``.
 
@@ -185,7 +154,7 @@ def shortlist_recall(similarity, relevant, length) -> float:
     s = _similarity(similarity)
     r = _relevant(relevant, s.shape)
     length = check_int(length, "length", minimum=1, maximum=s.shape[1])
-    top = _order(s)[:, :length]
+    top = top_k(s, length)[1]
     found = np.take_along_axis(r, top, axis=1).sum(axis=1)
     return float(np.mean(found / r.sum(axis=1)))
 
@@ -207,7 +176,7 @@ def shortlist_recall_curve(similarity, relevant, lengths) -> np.ndarray:
     s = _similarity(similarity)
     r = _relevant(relevant, s.shape)
     lengths = check_array(lengths, "lengths", ndim=1, kinds="iu", min_value=1, max_value=s.shape[1])
-    hits = np.take_along_axis(r, _order(s), axis=1).cumsum(axis=1)   # found within the first k+1
+    hits = np.take_along_axis(r, ranking(s), axis=1).cumsum(axis=1)   # found within the first k+1
     frac = hits / r.sum(axis=1, keepdims=True)
     return frac[:, lengths.astype(np.int64) - 1].mean(axis=0)
 
@@ -247,7 +216,7 @@ def rerank(similarity_row, candidates, inliers, min_inliers=15) -> np.ndarray:
     min_inliers = check_int(min_inliers, "min_inliers", minimum=0)
     if len(np.unique(cand)) != len(cand):
         raise ValueError("candidates must be distinct")
-    order = np.argsort(-s, kind="stable")
+    order = ranking(s)
     position = np.empty(n, np.int64)
     position[order] = np.arange(n)
     scores = -1.0 - position / n                      # in (-2, -1]: the global order
@@ -306,13 +275,10 @@ def two_stage_search(similarity, query_features, database_features, length, excl
     if exclude is not None:
         ex = check_array(exclude, "exclude", shape=(q,), kinds="iu", min_value=0, max_value=n - 1)
         s[np.arange(q), ex.astype(np.int64)] = -np.inf
-    short = _order(s)[:, :length].astype(np.int64)
+    short = top_k(s, length)[1]
     inliers = np.zeros((q, length), np.int64)
     out = np.empty_like(s)
-    rows = range(q)
-    if progress:
-        from tqdm.auto import tqdm
-        rows = tqdm(rows, desc=f"re-ranking {length} per query", unit="query", mininterval=1.0)
+    rows = _progress(range(q), f"re-ranking {length} per query", enabled=progress, unit="query", mininterval=1.0)
     spent = 0.0
     for i in rows:
         fq = query_features[i]

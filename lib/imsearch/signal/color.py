@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..grading.guard import reference
 from .._util.validation import as_rng, check_array, check_image, check_int, check_number
 
 # ----------------------------------------------------------------------------- helpers
@@ -115,7 +114,6 @@ def _bayer_mosaic(image: np.ndarray, pattern: str) -> np.ndarray:
     return np.sum(np.where(masks, image, 0), axis=2).astype(image.dtype)
 
 
-@reference("2.1")
 def bayer_mosaic(image, pattern: str = "RGGB") -> np.ndarray:
     """Simulate a Bayer sensor: keep, at each pixel, only the channel its color filter passes.
 
@@ -249,9 +247,9 @@ def psnr_interior(reference, image, border_px: int = 4) -> float:
     Returns
     -------
     float
-        :func:`imsearch.eval.metrics.psnr` of the crops (255 peak for integers, 1 for floats).
+        :func:`imsearch.signal.psnr` of the crops (255 peak for integers, 1 for floats).
     """
-    from ..eval.metrics import psnr
+    from .distortion import psnr
 
     reference = np.asarray(check_image(reference, "reference"))
     image = np.asarray(check_image(image, "image"))
@@ -348,7 +346,6 @@ def _rgb_to_yuv(x: np.ndarray) -> np.ndarray:
     return x @ YUV_FROM_RGB.T
 
 
-@reference("2.2")
 def rgb_to_yuv(rgb) -> np.ndarray:
     """Luma and two chroma (colour-difference) signals of ITU-R BT.601.
 
@@ -506,7 +503,6 @@ def _rgb_to_cmyk(x: np.ndarray) -> np.ndarray:
     return np.concatenate([cmy, k[..., None]], axis=-1)
 
 
-@reference("2.3")
 def rgb_to_cmyk(rgb) -> np.ndarray:
     """Naive conversion to the four printing inks cyan, magenta, yellow and black.
 
@@ -560,7 +556,6 @@ def _srgb_to_linear(c: np.ndarray) -> np.ndarray:
     return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
 
 
-@reference("2.4")
 def srgb_to_linear(c) -> np.ndarray:
     """Undo the sRGB gamma: from stored values to light intensity (IEC 61966-2-1).
 
@@ -696,7 +691,6 @@ def _delta_e76(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.sqrt(np.sum((a - b) ** 2, axis=-1))
 
 
-@reference("2.5")
 def delta_e76(lab1, lab2) -> np.ndarray:
     """CIE 1976 color difference ΔE*ab: the Euclidean distance in L*a*b*.
 
@@ -829,7 +823,7 @@ def describe_color(color) -> dict:
     }
 
 
-def mixing_circles(size: int = 240, mode: str = "additive") -> np.ndarray:
+def mixing_circles(size_px: int = 240, mode: str = "additive") -> np.ndarray:
     """Three overlapping discs of primary lights (additive) or inks (subtractive).
 
     Additive: red, green and blue lights on black add up, to yellow, cyan, magenta
@@ -839,18 +833,18 @@ def mixing_circles(size: int = 240, mode: str = "additive") -> np.ndarray:
 
     Parameters
     ----------
-    size : int >= 16
+    size_px : int >= 16
         Side of the square image in pixels.
     mode : {"additive", "subtractive"}
 
     Returns
     -------
-    (size, size, 3) float64 array in [0, 1]
+    (size_px, size_px, 3) float64 array in [0, 1]
     """
-    size = check_int(size, "size", minimum=16)
+    size_px = check_int(size_px, "size_px", minimum=16)
     if mode not in ("additive", "subtractive"):
         raise ValueError(f"mode must be 'additive' or 'subtractive', got {mode!r}")
-    yy, xx = (np.mgrid[0:size, 0:size] + 0.5) / size
+    yy, xx = (np.mgrid[0:size_px, 0:size_px] + 0.5) / size_px
     centres = [(0.38, 0.5 - 0.12), (0.38, 0.5 + 0.12), (0.38 + 0.2, 0.5)]
     discs = np.stack([(yy - cy) ** 2 + (xx - cx) ** 2 < 0.2 ** 2 for cy, cx in centres], axis=-1)
     if mode == "additive":

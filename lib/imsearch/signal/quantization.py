@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..grading.guard import reference
 from .._util.validation import as_rng, check_array, check_image, check_int
 from ..image import to_float
 
 
-@reference("1.1")
 def uniform_quantize(x, k):
     """Uniform scalar quantizer of ``[0, 1)`` into ``k`` cells: ``Q(x) = floor(x k)``.
 
@@ -103,7 +101,6 @@ def expected_quantization_psnr(k):
     return float(10.0 * np.log10(1.0 / expected_quantization_mse(k)))
 
 
-@reference("1.2")
 def quantization_psnr(x, k):
     """Measured PSNR in dB of quantizing ``x`` with ``k`` uniform cells and reconstructing at the centres.
 
@@ -118,7 +115,7 @@ def quantization_psnr(x, k):
         ``10 log10(1 / mean((x - x̂)²))`` with ``x̂ = (floor(x k) + 1/2) / k``
         (``Max = 1``); ``inf`` when every value sits on a cell centre.
     """
-    from ..eval.metrics import psnr
+    from .distortion import psnr
 
     x = check_array(x, "x", kinds="f")
     q = uniform_quantize(x, k)
@@ -198,7 +195,6 @@ def bayer_matrix(n):
     return b
 
 
-@reference("1.3")
 def ordered_dither(gray, levels=2, matrix_size=4):
     """Ordered dithering: quantize to ``levels`` values with a tiled Bayer threshold matrix.
 
@@ -295,7 +291,6 @@ def _check_points(points, name="points"):
     return check_array(points, name, ndim=2, kinds="biuf").astype(np.float64, copy=False)
 
 
-@reference("1.4")
 def assign(points, centroids):
     """Index of the nearest centroid (squared Euclidean distance) of each point; ties go to the lower index.
 

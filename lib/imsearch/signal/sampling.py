@@ -20,16 +20,16 @@ from .._util.validation import check_int, check_number
 from ..image import to_float
 
 
-def _zone_plate_geometry(size, max_frequency):
-    size = check_int(size, "size", minimum=2)
+def _zone_plate_geometry(size_px, max_frequency):
+    size_px = check_int(size_px, "size_px", minimum=2)
     max_frequency = check_number(max_frequency, "max_frequency", minimum=0.0, strict_min=True)
-    centre = (size - 1) / 2.0
+    centre = (size_px - 1) / 2.0
     r_max = np.sqrt(2.0) * centre  # distance from the centre to a corner pixel
-    return size, max_frequency, centre, r_max
+    return size_px, max_frequency, centre, r_max
 
 
-def zone_plate(size, max_frequency=0.5, supersample=1):
-    """Rasterize the zone plate (a radial chirp ``cos(a r²)``) on a ``size`` × ``size`` grid.
+def zone_plate(size_px, max_frequency=0.5, supersample=1):
+    """Rasterize the zone plate (a radial chirp ``cos(a r²)``) on a ``size_px`` × ``size_px`` grid.
 
     The continuous signal is ``z(x, y) = 1/2 + 1/2 cos(π f_max r² / r_max)``, with ``r``
     the distance in pixels from the image centre and ``r_max`` the distance to a
@@ -40,7 +40,7 @@ def zone_plate(size, max_frequency=0.5, supersample=1):
 
     Parameters
     ----------
-    size : int >= 2
+    size_px : int >= 2
         Side of the square image in pixels.
     max_frequency : float > 0
         Local frequency reached at the corners, in cycles per pixel. Up to 0.5 (the
@@ -53,20 +53,20 @@ def zone_plate(size, max_frequency=0.5, supersample=1):
 
     Returns
     -------
-    (size, size) float64 array in [0, 1]
+    (size_px, size_px) float64 array in [0, 1]
 
     References
     ----------
     The zone plate as a test pattern for sampling: e.g. Mitchell & Netravali,
     "Reconstruction filters in computer graphics", SIGGRAPH 1988.
     """
-    size, max_frequency, centre, r_max = _zone_plate_geometry(size, max_frequency)
+    size_px, max_frequency, centre, r_max = _zone_plate_geometry(size_px, max_frequency)
     supersample = check_int(supersample, "supersample", minimum=1, maximum=16)
     a = np.pi * max_frequency / r_max
     # sub-pixel offsets of the point samples, symmetric around each pixel centre
     offsets = (np.arange(supersample) + 0.5) / supersample - 0.5
-    coords = np.arange(size) - centre
-    out = np.zeros((size, size))
+    coords = np.arange(size_px) - centre
+    out = np.zeros((size_px, size_px))
     for dy in offsets:
         y2 = (coords + dy)[:, None] ** 2
         for dx in offsets:
@@ -75,7 +75,7 @@ def zone_plate(size, max_frequency=0.5, supersample=1):
     return np.clip(0.5 + 0.5 * out, 0.0, 1.0)
 
 
-def zone_plate_frequency(size, max_frequency=0.5):
+def zone_plate_frequency(size_px, max_frequency=0.5):
     """Local frequency of :func:`zone_plate` at each pixel, in cycles per pixel.
 
     The phase is ``φ(r) = π f_max r² / r_max``; its derivative divided by 2π is the
@@ -83,17 +83,17 @@ def zone_plate_frequency(size, max_frequency=0.5):
 
     Parameters
     ----------
-    size : int >= 2
+    size_px : int >= 2
     max_frequency : float > 0
         As in :func:`zone_plate`.
 
     Returns
     -------
-    (size, size) float64 array
+    (size_px, size_px) float64 array
         Values from 0 (centre) to ``max_frequency`` (corners).
     """
-    size, max_frequency, centre, r_max = _zone_plate_geometry(size, max_frequency)
-    coords = np.arange(size) - centre
+    size_px, max_frequency, centre, r_max = _zone_plate_geometry(size_px, max_frequency)
+    coords = np.arange(size_px) - centre
     r = np.sqrt(coords[:, None] ** 2 + coords[None, :] ** 2)
     return max_frequency * r / r_max
 

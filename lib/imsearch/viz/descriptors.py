@@ -1,7 +1,4 @@
-"""Figures shared by the chapters: image grids, side-by-side comparisons, curves.
-
-Every function returns the matplotlib ``Figure`` it drew, so notebooks and tests can
-inspect it; nothing here calls ``plt.show()``.
+"""Figures of descriptors (chapters 3, 6, 7): histograms, palettes, Gabor filters, GIST, visual words.
 """
 from __future__ import annotations
 
@@ -9,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._util.validation import check_array, check_image, check_int
-from ..viz.images import _imshow, _plt
+from ..viz.images import _cell_grid, _imshow, _plt
 
 
 def plot_color_histogram(hist, bins, title=None, ax=None):
@@ -110,14 +107,18 @@ def plot_signatures(images, signatures, titles=None, space="lab", size=2.6):
     return fig
 
 
-def plot_gabor_bank(size_px=128, n_scales=4, n_orientations=8):
+def plot_gabor_bank(bank, peaks, thetas, n_orientations):
     """The GIST filter bank: transfer functions in the frequency plane, and the filters in space.
 
     Parameters
     ----------
-    size_px : int
-        Size of the square grid the filters are built for.
-    n_scales, n_orientations : int
+    bank : (n_scales · n_orientations, S, S) float array
+        Transfer functions (:func:`imsearch.descriptors.gabor_filters`), FFT layout.
+    peaks, thetas : (n_scales · n_orientations,) float arrays
+        Peak frequency (cycles / pixel) and orientation (radians) of each filter
+        (:func:`imsearch.descriptors.gabor_parameters`).
+    n_orientations : int
+        Filters per scale (the columns of the right panel).
 
     Returns
     -------
@@ -126,10 +127,14 @@ def plot_gabor_bank(size_px=128, n_scales=4, n_orientations=8):
         contour, zero frequency in the centre. Right: the real part of each filter in
         space (scales in rows, orientations in columns), cropped to its scale.
     """
-    from ..descriptors.spatial_envelope import gabor_filters, gabor_parameters
-
-    bank = gabor_filters(size_px, n_scales, n_orientations)
-    peaks, thetas = gabor_parameters(n_scales, n_orientations)
+    bank = check_array(bank, "bank", ndim=3, kinds="f")
+    size_px = bank.shape[1]
+    n_orientations = check_int(n_orientations, "n_orientations", minimum=1)
+    if len(bank) % n_orientations or bank.shape[2] != size_px:
+        raise ValueError(f"bank must have shape (n_scales · {n_orientations}, S, S), got {bank.shape}")
+    n_scales = len(bank) // n_orientations
+    peaks = check_array(peaks, "peaks", shape=(len(bank),), kinds="f")
+    thetas = check_array(thetas, "thetas", shape=(len(bank),), kinds="f")
     plt = _plt()
     fig = plt.figure(figsize=(12, 5))
     grid = fig.add_gridspec(n_scales, n_orientations + 4)
@@ -161,29 +166,36 @@ def plot_gabor_bank(size_px=128, n_scales=4, n_orientations=8):
     return fig
 
 
-def plot_gabor_response(image, index, size_px=128, n_scales=4, n_orientations=8, grid=4):
+def plot_gabor_response(prefiltered, energy, cells, index, peaks, thetas):
     """One Gabor filter of GIST on an image: the prefiltered image, the response magnitude and its grid means.
 
     Parameters
     ----------
-    image : (H, W) or (H, W, 3) uint8 or float [0, 1]
+    prefiltered : (S, S) float array
+        :func:`imsearch.descriptors.prefilter` of the square image.
+    energy : (n, S, S) float array
+        :func:`imsearch.descriptors.gabor_energy` of ``prefiltered`` (n filters).
+    cells : (n, grid, grid) float array
+        :func:`imsearch.descriptors.grid_pool` of ``energy``.
     index : int
-        Filter index, ``scale · n_orientations + orientation``.
-    size_px, n_scales, n_orientations, grid
-        As for :func:`imsearch.descriptors.spatial_envelope.gist`.
+        Filter shown, ``scale · n_orientations + orientation``.
+    peaks, thetas : (n,) float arrays
+        :func:`imsearch.descriptors.gabor_parameters`, for the title.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    from ..descriptors import spatial_envelope as gist
-
-    n = n_scales * n_orientations
+    pre = check_array(prefiltered, "prefiltered", ndim=2, kinds="f")
+    energy = check_array(energy, "energy", shape=(None,) + pre.shape, kinds="f")
+    n = len(energy)
+    cells = check_array(cells, "cells", ndim=3, kinds="f")
+    if len(cells) != n or cells.shape[1] != cells.shape[2]:
+        raise ValueError(f"cells must have shape ({n}, grid, grid), got {cells.shape}")
+    grid = cells.shape[1]
     index = check_int(index, "index", minimum=0, maximum=n - 1)
-    pre = gist.prefilter(gist.square(image, size_px))
-    energy = gist.gabor_energy(pre, n_scales, n_orientations)
-    cells = gist.grid_pool(energy, grid)
-    peaks, thetas = gist.gabor_parameters(n_scales, n_orientations)
+    peaks = check_array(peaks, "peaks", shape=(n,), kinds="f")
+    thetas = check_array(thetas, "thetas", shape=(n,), kinds="f")
     plt = _plt()
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.8))
     axes[0].imshow(pre, cmap="gray")
@@ -196,7 +208,7 @@ def plot_gabor_response(image, index, size_px=128, n_scales=4, n_orientations=8,
     axes[2].set_title(f"mean over {grid}×{grid} cells: {grid * grid} of the {n * grid * grid} numbers", fontsize=10)
     fig.colorbar(im, ax=axes[2], fraction=0.046, pad=0.03, label="mean |response|")
     for a in axes:
-        a.set_xlabel("x (pixels of the 128-px square)" if a is not axes[2] else "cell column")
+        a.set_xlabel(f"x (pixels of the {pre.shape[1]}-px square)" if a is not axes[2] else "cell column")
         a.set_ylabel("y" if a is not axes[2] else "cell row")
     fig.tight_layout()
     return fig
@@ -242,13 +254,7 @@ def plot_gist(image, descriptor, n_scales=4, n_orientations=8, grid=4, title=Non
             for th, v in zip(thetas, e[:, r, c]):
                 dx, dy = -np.sin(th) * v * scale, np.cos(th) * v * scale   # along the stripes
                 ax.plot([c + 0.5 - dx, c + 0.5 + dx], [r + 0.5 - dy, r + 0.5 + dy], color="orangered", lw=1.5)
-    for t in range(grid + 1):
-        ax.axhline(t, color="w", lw=0.6)
-        ax.axvline(t, color="w", lw=0.6)
-    ax.set_xlim(0, grid)
-    ax.set_ylim(grid, 0)
-    ax.set_xlabel("cell column")
-    ax.set_ylabel("cell row")
+    _cell_grid(ax, grid, 0.6)
     ax.set_title(title or "GIST: oriented energy per cell", fontsize=10)
     return fig
 

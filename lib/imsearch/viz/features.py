@@ -1,7 +1,4 @@
-"""Figures shared by the chapters: image grids, side-by-side comparisons, curves.
-
-Every function returns the matplotlib ``Figure`` it drew, so notebooks and tests can
-inspect it; nothing here calls ``plt.show()``.
+"""Figures of local features (chapters 4–5): keypoints, Harris maps, eigenvalue classes, repeatability.
 """
 from __future__ import annotations
 
@@ -9,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._util.validation import check_array, check_image, check_int
-from ..viz.images import _imshow, _plt
+from ..viz.images import _cell_grid, _imshow, _plt
 
 
 def _ellipse_outline(x, y, m, n=64):
@@ -75,34 +72,37 @@ def draw_keypoints(image, keypoints, ax=None, title=None, color="yellow", max_n=
     return fig
 
 
-def plot_harris(gray, sigma_d=1.0, sigma_i=2.0, k=0.05, n_best=150):
-    """The Harris response map next to the strongest corners it gives.
+def plot_harris(gray, response, corners, sigma_d, sigma_i, k):
+    """The Harris response map next to the corners found in it.
 
     Parameters
     ----------
     gray : (H, W) or (H, W, 3) uint8 or float [0, 1] array
-    sigma_d, sigma_i : float
-        Derivation and integration scales in pixels.
-    k : float
-    n_best : int
-        Corners drawn.
+        The image, drawn under the corners.
+    response : (H, W) float array
+        :func:`imsearch.features.harris_response` of ``gray``.
+    corners : (N, 2) float array
+        ``(x, y)`` of the corners to draw (e.g. :func:`imsearch.features.harris_corners`).
+    sigma_d, sigma_i, k : float
+        The parameters the response was computed with, for the title.
 
     Returns
     -------
     matplotlib.figure.Figure
+        Left: the response (image 0); right: the image with the corners (its line).
     """
     from ..image import to_gray
-    from ..features.harris import harris_corners, harris_response
 
-    r = harris_response(gray, sigma_d, sigma_i, k)
-    pts = harris_corners(gray, sigma_d, sigma_i, k, threshold_rel=0.0, n_best=n_best)
+    img = check_image(gray, "gray")
+    r = check_array(response, "response", shape=img.shape[:2], kinds="f")
+    pts = check_array(corners, "corners", ndim=2, kinds="iuf", allow_empty=True)
     plt = _plt()
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.6))
     lim = np.percentile(np.abs(r), 99.5) or 1.0
     im = a1.imshow(r, cmap="coolwarm", vmin=-lim, vmax=lim)
     a1.set_title(f"response R = det − {k:.3f}·trace²  (σ_d={sigma_d:.1f}, σ_i={sigma_i:.1f})", fontsize=10)
     fig.colorbar(im, ax=a1, fraction=0.046, label="R (red: corner, blue: edge)")
-    draw_keypoints(to_gray(gray), pts, ax=a2, title=f"the {len(pts)} strongest local maxima", color="red")
+    draw_keypoints(to_gray(img), pts, ax=a2, title=f"the {len(pts)} strongest local maxima", color="red")
     for ax in (a1, a2):
         ax.set_xlabel("x (px)")
         ax.set_ylabel("y (px)")
@@ -110,16 +110,18 @@ def plot_harris(gray, sigma_d=1.0, sigma_i=2.0, k=0.05, n_best=150):
     return fig
 
 
-def plot_corner_eigenvalues(eigenvalues, threshold, k=0.05, max_points=4000, seed=0):
+def plot_corner_eigenvalues(eigenvalues, classes, threshold, k=0.05, max_points=4000, seed=0):
     """The flat / edge / corner picture: a label map and the pixels in the (λ1, λ2) plane.
 
     Parameters
     ----------
     eigenvalues : (2, H, W) float array
         From :func:`imsearch.features.harris.harris_eigenvalues`.
+    classes : (H, W) int array
+        0 flat, 1 edge, 2 corner: :func:`imsearch.features.harris.corner_classes` of
+        ``eigenvalues`` with ``threshold``.
     threshold : float > 0
-        The eigenvalue above which a direction counts as "strong" (see
-        :func:`imsearch.features.harris.corner_classes`).
+        The eigenvalue above which a direction counts as "strong", drawn as two lines.
     k : float
         Draws the curve ``R = λ1λ2 − k(λ1 + λ2)² = 0`` that separates corners from edges.
     max_points : int
@@ -132,10 +134,8 @@ def plot_corner_eigenvalues(eigenvalues, threshold, k=0.05, max_points=4000, see
     """
     from matplotlib.colors import ListedColormap
 
-    from ..features.harris import corner_classes
-
     ev = check_array(eigenvalues, "eigenvalues", ndim=3, kinds="f")
-    classes = corner_classes(ev, threshold)
+    classes = check_array(classes, "classes", shape=ev.shape[1:], kinds="iu", min_value=0, max_value=2)
     plt = _plt()
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.6))
     cmap = ListedColormap(["#dddddd", "#1f77b4", "#d62728"])
@@ -172,13 +172,13 @@ def plot_corner_eigenvalues(eigenvalues, threshold, k=0.05, max_points=4000, see
     return fig
 
 
-def plot_shape_adaptation(image, x, y, sigma, history, half_size_px=None, ax=None, title=None):
+def plot_shape_adaptation(image, x, y, sigma_px, history, half_size_px=None, ax=None, title=None):
     """The ellipses of an affine shape adaptation, one per iteration, over the image around the point.
 
     Parameters
     ----------
     image : (H, W) or (H, W, 3) uint8 or float [0, 1] array
-    x, y, sigma : float
+    x, y, sigma_px : float
         The keypoint and its scale; the region of shape ``S`` is
         ``{p : (p − c)ᵀ S (p − c) <= (3σ)²}``.
     history : list of (2, 2) arrays
@@ -197,7 +197,7 @@ def plot_shape_adaptation(image, x, y, sigma, history, half_size_px=None, ax=Non
     img = check_image(image, "image")
     if not history:
         raise ValueError("history must not be empty")
-    half = half_size_px or 6 * sigma
+    half = half_size_px or 6 * sigma_px
     plt = _plt()
     if ax is None:
         fig, ax = plt.subplots(figsize=(5, 5))
@@ -205,7 +205,7 @@ def plot_shape_adaptation(image, x, y, sigma, history, half_size_px=None, ax=Non
         fig = ax.figure
     _imshow(ax, img, title or f"shape adaptation: {len(history) - 1} iterations")
     colors = plt.cm.viridis(np.linspace(0, 1, len(history)))
-    r2 = (REGION_FACTOR * sigma) ** 2
+    r2 = (REGION_FACTOR * sigma_px) ** 2
     for i, (c, shape) in enumerate(zip(colors, history)):
         ex, ey = _ellipse_outline(x, y, np.asarray(shape) / r2)
         ax.plot(ex, ey, "-", color=c, lw=1.5, label="start (circle)" if i == 0 else
@@ -315,13 +315,7 @@ def plot_orientation_histograms(histograms, patch=None, n_cells=4, n_bins=8, tit
                 # counterclockwise on screen: y decreases
                 ax.arrow(c + 0.5, r + 0.5, scale * v * np.cos(a), -scale * v * np.sin(a), color="gold",
                          width=0.01, head_width=0.05, length_includes_head=True)
-    for t in range(n_cells + 1):
-        ax.axhline(t, color="w", lw=0.5)
-        ax.axvline(t, color="w", lw=0.5)
-    ax.set_xlim(0, n_cells)
-    ax.set_ylim(n_cells, 0)
-    ax.set_xlabel("cell column (along the keypoint's orientation)")
-    ax.set_ylabel("cell row")
+    _cell_grid(ax, n_cells, 0.5, "cell column (along the keypoint's orientation)")
     ax.set_title(title or f"{n_cells}×{n_cells} cells × {n_bins} orientations", fontsize=10)
     return fig
 

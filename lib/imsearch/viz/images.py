@@ -1,7 +1,4 @@
-"""Figures shared by the chapters: image grids, side-by-side comparisons, curves.
-
-Every function returns the matplotlib ``Figure`` it drew, so notebooks and tests can
-inspect it; nothing here calls ``plt.show()``.
+"""Figures of images: grids, side-by-side comparisons, rendered text, signed maps.
 """
 from __future__ import annotations
 
@@ -27,6 +24,17 @@ def _imshow(ax, image, title=None, cmap=None):
     ax.set_yticks([])
     if title:
         ax.set_title(title, fontsize=10)
+
+
+def _cell_grid(ax, n: int, lw: float, xlabel: str = "cell column") -> None:
+    """White lines around the ``n × n`` cells of an axes spanning ``[0, n]²`` (row 0 on top)."""
+    for t in range(n + 1):
+        ax.axhline(t, color="w", lw=lw)
+        ax.axvline(t, color="w", lw=lw)
+    ax.set_xlim(0, n)
+    ax.set_ylim(n, 0)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("cell row")
 
 
 def show_images(images, titles=None, ncols=4, size=3.0, suptitle=None, cmap=None):
@@ -73,22 +81,23 @@ def show_images(images, titles=None, ncols=4, size=3.0, suptitle=None, cmap=None
     return fig
 
 
-def compare_images(reference, others, titles=None, size=4.0, suptitle=None):
+def compare_images(reference, others, psnr_db, titles=None, size=4.0, suptitle=None):
     """Show a reference image next to edited versions, each titled with its PSNR.
 
     Parameters
     ----------
     reference : (H, W) or (H, W, 3) uint8 or float [0, 1] array
     others : sequence of arrays with the reference's shape and dtype
+    psnr_db : sequence of float
+        The PSNR of each edited version against the reference, in dB
+        (:func:`imsearch.eval.psnr`).
     titles : sequence of str, optional
-        Names of the edits; the PSNR in dB is appended to each.
+        Names of the edits; the PSNR is appended to each.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    from ..eval.metrics import psnr
-
     reference = check_image(reference, "reference")
     others = list(others)
     if not others:
@@ -96,11 +105,12 @@ def compare_images(reference, others, titles=None, size=4.0, suptitle=None):
     titles = list(titles) if titles is not None else [f"image {i + 1}" for i in range(len(others))]
     if len(titles) != len(others):
         raise ValueError(f"titles must have one entry per image ({len(others)}), got {len(titles)}")
-    labels = ["reference"] + [f"{t}\nPSNR = {psnr(reference, o):.2f} dB" for t, o in zip(titles, others)]
+    values = check_array(psnr_db, "psnr_db", shape=(len(others),), kinds="iuf", finite=False)
+    labels = ["reference"] + [f"{t}\nPSNR = {p:.2f} dB" for t, p in zip(titles, values)]
     return show_images([reference] + others, labels, ncols=len(others) + 1, size=size, suptitle=suptitle)
 
 
-def text_image(text, size=(64, 320), fontfamily="serif", fontstyle="normal", fontweight="normal",
+def text_image(text, size_px=(64, 320), fontfamily="serif", fontstyle="normal", fontweight="normal",
                color="black", background="white", fontsize=None):
     """Render a line of text into an RGB image with matplotlib (offline, no font files needed).
 
@@ -108,7 +118,7 @@ def text_image(text, size=(64, 320), fontfamily="serif", fontstyle="normal", fon
     ----------
     text : str
         Non-empty text, drawn centred.
-    size : (int, int)
+    size_px : (int, int)
         ``(height, width)`` in pixels.
     fontfamily, fontstyle, fontweight : str
         Matplotlib font properties, e.g. ``"serif"`` / ``"italic"`` / ``"bold"``.
@@ -125,9 +135,9 @@ def text_image(text, size=(64, 320), fontfamily="serif", fontstyle="normal", fon
 
     if not isinstance(text, str) or not text:
         raise ValueError(f"text must be a non-empty str, got {text!r}")
-    if not (isinstance(size, (tuple, list)) and len(size) == 2):
-        raise ValueError(f"size must be a pair (height, width), got {size!r}")
-    h, w = (check_int(s, f"size[{i}]", minimum=8) for i, s in enumerate(size))
+    if not (isinstance(size_px, (tuple, list)) and len(size_px) == 2):
+        raise ValueError(f"size_px must be a pair (height, width), got {size_px!r}")
+    h, w = (check_int(s, f"size_px[{i}]", minimum=8) for i, s in enumerate(size_px))
     dpi = 100
     fig = Figure(figsize=(w / dpi, h / dpi), dpi=dpi, facecolor=background)
     canvas = FigureCanvasAgg(fig)

@@ -1,7 +1,4 @@
-"""Figures shared by the chapters: image grids, side-by-side comparisons, curves.
-
-Every function returns the matplotlib ``Figure`` it drew, so notebooks and tests can
-inspect it; nothing here calls ``plt.show()``.
+"""Figures of matching and geometry (chapter 5): matches, precision-recall curves, fits, RANSAC, epipolar lines.
 """
 from __future__ import annotations
 
@@ -172,7 +169,7 @@ def plot_transform_fits(src, dst, fits, residual_scale=1.0, ncols=5, size=3.2, s
     return fig
 
 
-def plot_ransac_step(image, src, dst, step, threshold=3.0, ax=None, n_total=None):
+def plot_ransac_step(image, src, dst, step, ax=None, n_total=None):
     """One RANSAC iteration drawn on the destination image: the sample, its model's inliers.
 
     Parameters
@@ -181,9 +178,8 @@ def plot_ransac_step(image, src, dst, step, threshold=3.0, ax=None, n_total=None
         The image of ``dst`` (image A for a CMP pair).
     src, dst : (N, 2) array_like of float
     step : dict
-        One entry of :func:`imsearch.geometry.robust.ransac_trace`'s ``steps``.
-    threshold : float
-        The inlier threshold used (pixels).
+        One entry of :func:`imsearch.geometry.robust.ransac_trace`'s ``steps`` (its
+        ``inliers`` are drawn).
     ax : matplotlib Axes, optional
     n_total : int, optional
         Total number of iterations, for the title.
@@ -194,8 +190,6 @@ def plot_ransac_step(image, src, dst, step, threshold=3.0, ax=None, n_total=None
         Outliers of the hypothesis in gray, its inliers in green with their residual,
         the minimal sample as orange stars.
     """
-    from ..geometry.transforms import transfer_error
-
     s = check_array(src, "src", shape=(None, 2), kinds="iuf").astype(float)
     d = check_array(dst, "dst", shape=(len(s), 2), kinds="iuf").astype(float)
     if not isinstance(step, dict) or "sample" not in step:
@@ -205,10 +199,7 @@ def plot_ransac_step(image, src, dst, step, threshold=3.0, ax=None, n_total=None
     ax.set_xticks(np.linspace(0, image.shape[1], 5).round())
     ax.set_yticks(np.linspace(0, image.shape[0], 5).round())
     sample = np.asarray(step["sample"])
-    if step["model"] is not None:
-        inl = transfer_error(step["model"], s, d) < threshold
-    else:
-        inl = np.zeros(len(s), bool)
+    inl = check_array(step.get("inliers", np.zeros(len(s), bool)), "step['inliers']", shape=(len(s),), kinds="b")
     ax.plot(d[~inl, 0], d[~inl, 1], ".", color="0.75", ms=4, label="outliers of this model")
     ax.plot(d[inl, 0], d[inl, 1], "o", color="lime", ms=4, mfc="none", label="inliers of this model")
     ax.plot(d[sample, 0], d[sample, 1], "*", color="orange", ms=14, mec="k", label="minimal sample")

@@ -1,7 +1,4 @@
-"""Figures shared by the chapters: image grids, side-by-side comparisons, curves.
-
-Every function returns the matplotlib ``Figure`` it drew, so notebooks and tests can
-inspect it; nothing here calls ``plt.show()``.
+"""Generic plots with titles and labelled axes: curves, bars, histograms, score matrices.
 """
 from __future__ import annotations
 

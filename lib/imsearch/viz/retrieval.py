@@ -1,7 +1,4 @@
-"""Figures shared by the chapters: image grids, side-by-side comparisons, curves.
-
-Every function returns the matplotlib ``Figure`` it drew, so notebooks and tests can
-inspect it; nothing here calls ``plt.show()``.
+"""Figures of search results (chapters 3, 6, 7): a query and its ranked answers.
 """
 from __future__ import annotations
 

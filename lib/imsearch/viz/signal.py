@@ -1,7 +1,4 @@
-"""Figures shared by the chapters: image grids, side-by-side comparisons, curves.
-
-Every function returns the matplotlib ``Figure`` it drew, so notebooks and tests can
-inspect it; nothing here calls ``plt.show()``.
+"""Figures of the image as a signal (chapters 1–2): sampling, quantization cells, palettes, colour channels.
 """
 from __future__ import annotations
 

@@ -289,10 +289,11 @@ def edit_slider(image, edit, parameter, value, min, max, step=None, seed=0, **fi
     def draw(v):
         import matplotlib.pyplot as plt
 
+        from ..eval.metrics import psnr
         from ..viz.images import compare_images
 
         edited = func(image, seed=seed, **{parameter: v}, **fixed)
-        compare_images(image, [edited], [f"{edit}, {parameter} = {v:g}"], size=4.0)
+        compare_images(image, [edited], [psnr(image, edited)], [f"{edit}, {parameter} = {v:g}"], size=4.0)
         plt.show()
 
     if ints:
@@ -375,7 +376,7 @@ def ratio_test_slider(image1, image2, kps1, kps2, desc1, desc2, H, value=0.8, th
     return float_slider(draw, "ratio", value, 0.3, 1.0, 0.02)
 
 
-def ransac_step_slider(image, src, dst, steps, threshold=3.0, value=1):
+def ransac_step_slider(image, src, dst, steps, value=1):
     """A slider through the iterations of a RANSAC run (from :func:`imsearch.geometry.robust.ransac_trace`).
 
     Parameters
@@ -384,8 +385,6 @@ def ransac_step_slider(image, src, dst, steps, threshold=3.0, value=1):
         The destination image.
     src, dst : (N, 2) arrays
     steps : list of dict
-    threshold : float
-        Inlier threshold (pixels) used for the run.
     value : int
         Initial iteration (1-based).
 
@@ -402,7 +401,7 @@ def ransac_step_slider(image, src, dst, steps, threshold=3.0, value=1):
 
         from ..viz.matching import plot_ransac_step
 
-        plot_ransac_step(image, src, dst, steps[min(i, len(steps)) - 1], threshold, n_total=len(steps))
+        plot_ransac_step(image, src, dst, steps[min(i, len(steps)) - 1], n_total=len(steps))
         plt.show()
 
     return int_slider(draw, "iteration", value, 1, max(2, len(steps)))
@@ -466,9 +465,11 @@ def harris_sliders(gray, k=0.05, sigma_d=1.0, sigma_i=2.0, n_best=150):
     def draw(k, sigma_d, sigma_i):
         import matplotlib.pyplot as plt
 
+        from ..features.harris import harris_corners, harris_response
         from ..viz.features import plot_harris
 
-        plot_harris(gray, sigma_d, sigma_i, k, n_best)
+        corners = harris_corners(gray, sigma_d, sigma_i, k, threshold_rel=0.0, n_best=n_best)
+        plot_harris(gray, harris_response(gray, sigma_d, sigma_i, k), corners, sigma_d, sigma_i, k)
         plt.show()
 
     return float_sliders(draw, k=(k, 0.0, 0.25, 0.01), sigma_d=(sigma_d, 0.5, 6.0, 0.1),
@@ -501,9 +502,15 @@ def gabor_response_slider(image, value=4, n_scales=4, n_orientations=8, grid=4):
 
         from ..viz.descriptors import plot_gabor_response
 
-        plot_gabor_response(image, index, n_scales=n_scales, n_orientations=n_orientations, grid=grid)
+        plot_gabor_response(pre, energy, cells, index, peaks, thetas)
         plt.show()
 
+    from ..descriptors import spatial_envelope as gist
+
+    pre = gist.prefilter(gist.square(image))
+    energy = gist.gabor_energy(pre, n_scales, n_orientations)
+    cells = gist.grid_pool(energy, grid)
+    peaks, thetas = gist.gabor_parameters(n_scales, n_orientations)
     return int_slider(draw, "filter", value, 0, n - 1)
 
 # --- chapter 7 widgets ---
