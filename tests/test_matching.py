@@ -5,6 +5,7 @@ import pytest
 from imsearch import features, matching
 from imsearch import matching as mt
 from imsearch.geometry import transforms as g
+from image_helpers import photo as _photo, similar_keypoint_pair as _similar_pair, warp as _warp
 
 
 def _desc(n1=40, n2=50, d=16, seed=0):
@@ -28,38 +29,6 @@ def _synthetic_keypoints(seed=0, n=120, d=32, noise=0.15):
     d2 = np.vstack([d1[: n // 2] + noise * rng.normal(size=(n // 2, d)), rng.normal(size=(n // 2, d))])
     perm = rng.permutation(n)
     return k1, k2[perm], d1, d2[perm], H
-
-
-def _similar_pair(rng, n_in=30, n_out=30, angle=0.6, scale=1.5, t=(20.0, -10.0)):
-    ka = np.c_[rng.random((n_in + n_out, 2)) * 200, rng.random(n_in + n_out) * 3 + 1, rng.random(n_in + n_out) * 6]
-    R = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    kb = ka.copy()
-    kb[:, :2] = scale * ka[:, :2] @ R.T + t + rng.normal(0, 0.5, (len(ka), 2))
-    kb[:, 2] = ka[:, 2] * scale
-    kb[:, 3] = ka[:, 3] + angle
-    kb[n_in:, :2] = rng.random((n_out, 2)) * 300           # outliers: anywhere
-    kb[n_in:, 3] = rng.random(n_out) * 6
-    pairs = np.c_[np.arange(len(ka)), np.arange(len(ka))]
-    return ka, kb, pairs
-
-
-def _photo(name):
-    from imsearch.data import load_default_image
-    from imsearch.edits import downscale
-
-    return downscale(load_default_image(name), 256)
-
-
-def _warp(image, seed=0, strength=0.12):
-    """The image seen through a random mild homography (corners moved by up to strength × size)."""
-    import cv2
-
-    rng = np.random.default_rng(seed)
-    h, w = image.shape[:2]
-    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    dst = src + (rng.uniform(-1, 1, (4, 2)) * strength * np.array([w, h])).astype(np.float32)
-    H = cv2.getPerspectiveTransform(src, dst)
-    return cv2.warpPerspective(image, H, (w, h), borderMode=cv2.BORDER_REFLECT)
 
 
 @pytest.mark.parametrize("k", [1, 2, 5])

@@ -1,28 +1,10 @@
 """imsearch.features.affine: Affine adaptation (chapter 4): shape-adapted second-moment matrices, normalised patches, Harris-Affine."""
 import math
-import cv2
 import numpy as np
 import pytest
 
 from imsearch import features
-from imsearch.data import load_default_image
-from imsearch.image import to_gray
-
-
-@pytest.fixture(scope="module")
-def camera():
-    """A 128×128 photo with corners, edges and texture (float [0, 1])."""
-    g = to_gray(load_default_image("camera"))
-    return cv2.resize(g, (128, 128), interpolation=cv2.INTER_AREA)
-
-
-def _blob(n, c, sigma, A=None):
-    """A Gaussian blob of standard deviation sigma at (c, c), optionally warped by x' = A x about c."""
-    yy, xx = np.mgrid[0:n, 0:n].astype(float)
-    d = np.stack([xx - c, yy - c], axis=-1)
-    if A is not None:
-        d = d @ np.linalg.inv(A).T
-    return 0.2 + 0.6 * np.exp(-np.sum(d ** 2, axis=-1) / (2 * sigma ** 2))
+from image_helpers import blob as _blob
 
 
 @pytest.mark.parametrize("A", [np.array([[1.0, 0.6], [0.0, 1.0]]),      # shear

@@ -12,13 +12,6 @@ from imsearch.image import to_gray
 
 
 @pytest.fixture(scope="module")
-def camera():
-    """A 128×128 photo with corners, edges and texture (float [0, 1])."""
-    g = to_gray(load_default_image("camera"))
-    return cv2.resize(g, (128, 128), interpolation=cv2.INTER_AREA)
-
-
-@pytest.fixture(scope="module")
 def astronaut():
     g = to_gray(load_default_image("astronaut"))
     return cv2.resize(g, (192, 192), interpolation=cv2.INTER_AREA)

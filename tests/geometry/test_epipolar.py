@@ -4,18 +4,7 @@ import numpy as np
 import pytest
 
 from imsearch import geometry
-
-
-def _two_views(n=80, seed=0):
-    rng = np.random.default_rng(seed)
-    X = np.column_stack([rng.uniform(-1, 1, n), rng.uniform(-1, 1, n), rng.uniform(4, 8, n)])  # a 3-D scene
-    K = np.array([[500.0, 0, 320], [0, 500, 240], [0, 0, 1]])
-    a = 0.15
-    R = np.array([[math.cos(a), 0, math.sin(a)], [0, 1, 0], [-math.sin(a), 0, math.cos(a)]])
-    t = np.array([-1.0, 0.1, 0.2])
-    x1 = (K @ X.T).T
-    x2 = (K @ (R @ X.T + t[:, None])).T
-    return x1[:, :2] / x1[:, 2:], x2[:, :2] / x2[:, 2:]
+from image_helpers import two_views as _two_views
 
 
 def test_fit_fundamental_on_a_3d_scene():

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from imsearch import eval, geometry
+from image_helpers import two_views as _two_views
 
 
 MODELS = list(geometry.TRANSFORMATIONS)
@@ -43,18 +44,6 @@ def _angles(p):
 
 def _area(p):
     return 0.5 * abs((p[1, 0] - p[0, 0]) * (p[2, 1] - p[0, 1]) - (p[1, 1] - p[0, 1]) * (p[2, 0] - p[0, 0]))
-
-
-def _two_views(n=80, seed=0):
-    rng = np.random.default_rng(seed)
-    X = np.column_stack([rng.uniform(-1, 1, n), rng.uniform(-1, 1, n), rng.uniform(4, 8, n)])  # a 3-D scene
-    K = np.array([[500.0, 0, 320], [0, 500, 240], [0, 0, 1]])
-    a = 0.15
-    R = np.array([[math.cos(a), 0, math.sin(a)], [0, 1, 0], [-math.sin(a), 0, math.cos(a)]])
-    t = np.array([-1.0, 0.1, 0.2])
-    x1 = (K @ X.T).T
-    x2 = (K @ (R @ X.T + t[:, None])).T
-    return x1[:, :2] / x1[:, 2:], x2[:, :2] / x2[:, 2:]
 
 
 def _pair(seed=0, n=100, outliers=0.5):
