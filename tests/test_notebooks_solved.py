@@ -1,12 +1,14 @@
-"""Each chapter notebook, solved and unsolved, through the batch grader.
+"""Each chapter's exercises, solved, through the batch grader — without running the chapter twice.
 
-For every notebooks/NN_*.ipynb that has instructor solutions in tests/solutions/chNN.py,
-a solved copy is built in tmp_path (each stub cell's source replaced by the solution
-function of the same name, taken from the solutions file with ast) and graded: it must earn
-every point and run without an error up to the first cell that calls a function the grading
-kernel does not have (the reference or a sibling of one of the chapter's exercises). The unsolved originals are executed by nbval in the
-same ``make test`` run, and the small notebook below checks that a stub grades as
-"not attempted", so the originals are not graded again here (it would double the time).
+For every notebooks/NN_*.ipynb that has instructor solutions in tests/solutions/chNN.py, a
+*solutions notebook* is built in tmp_path: the chapter's first code cell (imports and seeds),
+the solutions file's own imports, and each stub cell of the chapter with its source replaced by
+the solution function of the same name (taken from the solutions file with ast), metadata kept.
+The grader must find one stub per exercise of the chapter and give every point, with no cell
+raising. The unsolved chapters themselves are executed by nbval in the same ``make test`` run,
+where each check cell falls back to the reference; running a whole chapter a second time just to
+grade its solutions would double the notebooks' share of CI for nothing the grader looks at.
+The small notebook below checks that a stub grades as "not attempted".
 """
 from __future__ import annotations
 
@@ -44,6 +46,29 @@ def function_sources(path: Path) -> dict:
             start = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
             out[node.name] = "".join(lines[start:node.end_lineno]).rstrip() + "\n"
     return out
+
+
+def module_imports(path: Path) -> str:
+    """The top-level ``import`` / ``from ... import`` statements of a Python file, as source."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    return "".join("".join(lines[n.lineno - 1:n.end_lineno]) for n in ast.parse(text).body
+                   if isinstance(n, (ast.Import, ast.ImportFrom)) and getattr(n, "module", None) != "__future__")
+
+
+def solutions_notebook(nb, solutions: Path):
+    """A notebook of ``nb``'s first code cell, the solutions' imports and the solved stub cells.
+
+    Returns
+    -------
+    (notebook, list of the exercise ids solved)
+    """
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    stubs = [c for c in nb.cells if c.cell_type == "code" and c.get("metadata", {}).get("imsearch", {}).get("exercise")]
+    out = nbformat.v4.new_notebook(metadata=nb.metadata)
+    out.cells = [nbformat.v4.new_code_cell(first.source), nbformat.v4.new_code_cell(module_imports(solutions))]
+    out.cells += [nbformat.v4.new_code_cell(c.source, metadata=c.metadata) for c in stubs]
+    return out, solve(out, function_sources(solutions))
 
 
 def solve(nb, sources: dict) -> list:
@@ -92,22 +117,38 @@ def test_function_sources_and_solve_on_a_small_notebook(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("notebook, solutions", _chapters())
-def test_solved_notebook_earns_every_point(notebook, solutions, tmp_path):
+def test_solved_exercises_earn_every_point(notebook, solutions, tmp_path):
     nb = nbformat.read(str(notebook), as_version=4)
-    solved_ids = solve(nb, function_sources(solutions))
+    solved_nb, solved_ids = solutions_notebook(nb, solutions)
     chapter = int(notebook.name[:2])
     exercises, _ = grader.exercises_for(nb, notebook)
     assert sorted(solved_ids) == sorted(e.id for e in exercises if e.chapter == chapter), \
         "every exercise of the chapter needs one stub cell"
     solved = tmp_path / notebook.name
-    nbformat.write(nb, str(solved))
+    nbformat.write(solved_nb, str(solved))
     rows = grader.grade_notebooks([solved], timeout=300, check_timeout=60, progress=False)
     assert len(rows) == len(solved_ids)
     for row in rows:
-        # The grading kernel's library has no reference (nor sibling) of the chapter's exercises, so
-        # a cell calling one (directly or through another library function) raises, and later cells
-        # that use its result too; no cell may raise before the first of those.
-        hidden = [i for i, e in enumerate(row["errors"]) if "is not available while grading" in e]
-        before = row["errors"][:hidden[0]] if hidden else row["errors"]
-        assert before == [], f"{row['notebook']} raised: {before}"
+        assert row["errors"] == [], f"{row['notebook']} raised: {row['errors']}"
         assert row["status"] == "passed" and row["points"] == row["max_points"], row["feedback"]
+
+
+def test_solutions_notebook_keeps_first_cell_and_stub_metadata(tmp_path):
+    """The solutions notebook of a made-up chapter: first cell, imports, solved stubs, nothing else."""
+    sol = tmp_path / "ch01.py"
+    sol.write_text("import numpy as np\nfrom math import floor\n\n\n"
+                   "def uniform_quantize(x, k):\n    return np.minimum(np.floor(np.asarray(x) * k), k - 1)\n")
+    meta = {"tags": ["exercise"], "imsearch": {"exercise": "1.1"}}
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Chapter 1"),
+        nbformat.v4.new_code_cell("import numpy as np\nrng = np.random.default_rng(0)"),
+        nbformat.v4.new_code_cell("slow_demo()"),
+        nbformat.v4.new_code_cell("def uniform_quantize(x, k):\n    raise NotImplementedError", metadata=meta),
+        nbformat.v4.new_code_cell("check('1.1', uniform_quantize)"),
+    ])
+    out, ids = solutions_notebook(nb, sol)
+    assert ids == ["1.1"]
+    assert [c.source for c in out.cells[:2]] == ["import numpy as np\nrng = np.random.default_rng(0)",
+                                                 "import numpy as np\nfrom math import floor\n"]
+    assert out.cells[2].source.startswith("def uniform_quantize(x, k):\n    return")
+    assert out.cells[2].metadata == meta and len(out.cells) == 3
