@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from imsearch.signal import quantization
+from imsearch.signal import quantization, sampling
 from imsearch.grading.checks import evaluate
 
 from exercise_helpers import load_solutions, passes
 
-IDS = ["1.1", "1.2", "1.3", "1.4"]
+IDS = ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6"]
 
 
 SOLUTIONS = load_solutions(1)
@@ -17,7 +17,7 @@ SOLUTIONS = load_solutions(1)
 # ----------------------------------------------------------------------------- (a) solutions pass
 
 
-def test_at_least_three_exercises_in_notebook_order():
+def test_the_chapter_s_exercises():
     from imsearch.grading.checks import all_exercises
     ch1 = [e.id for e in all_exercises() if e.chapter == 1]
     assert ch1 == IDS
@@ -146,6 +146,74 @@ def test_1_4_wrong_solutions_fail(wrong):
     assert not passes("1.4", wrong)
 
 
+def _choose_half_step(step, max_alias_rms):  # the rule of thumb sigma = step / 2, whatever the tolerance
+    return step / 2
+
+
+def _choose_coarse_sweep(step, max_alias_rms):  # first sigma below the tolerance on a sweep of 0.1·step
+    from imsearch import signal
+    for r in np.arange(0.1, 1.01, 0.1):
+        if signal.zone_plate_alias_rms(step, r * step) <= max_alias_rms:
+            return r * step
+    return float(step)
+
+
+def _choose_largest_blur(step, max_alias_rms):  # "more blur is safer": sigma = step
+    return float(step)
+
+
+def _choose_in_output_pixels(step, max_alias_rms):  # the right sigma, but in output (coarse-grid) pixels
+    from imsearch import signal
+    lo, hi = 0.0, float(step)
+    while hi - lo > 1e-3 * step:
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if signal.zone_plate_alias_rms(step, mid) <= max_alias_rms else (mid, hi)
+    return hi / step
+
+
+@pytest.mark.parametrize("wrong", [_choose_half_step, _choose_coarse_sweep, _choose_largest_blur,
+                                   _choose_in_output_pixels])
+def test_1_6_wrong_choices_fail(wrong):
+    assert not passes("1.6", wrong)
+
+
+def _predict_worst_case(k):  # the largest error 1/(2k), squared, taken for the mean squared error
+    mse = 1 / (4 * k ** 2)
+    return mse, 10 * np.log10(1 / mse), 20 * np.log10(2)
+
+
+def _predict_left_edge(k):  # reconstruction at the cell's left edge: E[e²] = Δ²/3
+    mse = 1 / (3 * k ** 2)
+    return mse, 10 * np.log10(1 / mse), 20 * np.log10(2)
+
+
+def _predict_3db_per_bit(k):  # halving Δ halves the MSE (forgets the square): 10 log10 2 per bit
+    mse = 1 / (12 * k ** 2)
+    return mse, 10 * np.log10(1 / mse), 10 * np.log10(2)
+
+
+def _predict_rounded_6db(k):  # "about 6 dB per bit", rounded
+    mse = 1 / (12 * k ** 2)
+    return mse, 10 * np.log10(1 / mse), 6.0
+
+
+def _predict_psnr_20log_mse(k):  # 20 log10 of a power ratio
+    mse = 1 / (12 * k ** 2)
+    return mse, 20 * np.log10(1 / mse), 20 * np.log10(2)
+
+
+def _predict_measured(k):  # measures on 10⁵ samples instead of predicting: not exact enough
+    x = np.random.default_rng(0).random(100_000)
+    mse = np.mean((x - (np.floor(x * k) + 0.5) / k) ** 2)
+    return mse, 10 * np.log10(1 / mse), 20 * np.log10(2)
+
+
+@pytest.mark.parametrize("wrong", [_predict_worst_case, _predict_left_edge, _predict_3db_per_bit,
+                                   _predict_rounded_6db, _predict_psnr_20log_mse, _predict_measured])
+def test_1_5_wrong_predictions_fail(wrong):
+    assert not passes("1.5", wrong)
+
+
 # ----------------------------------------------------------------------------- (c) calling the reference
 
 @pytest.mark.parametrize("ex_id,cheat", [
@@ -153,6 +221,8 @@ def test_1_4_wrong_solutions_fail(wrong):
     ("1.2", lambda x, k: quantization.quantization_psnr(x, k)),
     ("1.3", lambda gray, levels=2: quantization.ordered_dither(gray, levels)),
     ("1.4", lambda points, centroids: quantization.assign(points, centroids)),
+    ("1.5", lambda k: quantization.quantizer_law(k)),
+    ("1.6", lambda step, max_alias_rms: sampling.smallest_antialias_sigma(step, max_alias_rms)),
 ])
 def test_calling_the_reference_earns_nothing(ex_id, cheat):
     result = evaluate(ex_id, cheat)

@@ -9,7 +9,7 @@ from imsearch.grading.checks import all_exercises, evaluate, get_exercise
 
 from exercise_helpers import load_solutions, passes
 
-IDS = ["2.1", "2.2", "2.3", "2.4", "2.5"]
+IDS = ["2.1", "2.2", "2.3", "2.4", "2.5", "2.6"]
 
 
 SOLUTIONS = load_solutions(2)
@@ -123,14 +123,57 @@ def test_2_4_wrong_solutions_fail(wrong):
     assert not passes("2.4", wrong)
 
 
+def _srgb_decode(c):
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def _lightness(y):
+    return 116 * np.where(y > (6 / 29) ** 3, np.cbrt(y), y / (3 * (6 / 29) ** 2) + 4 / 29) - 16
+
+
+def _steps(gray, delta_e, lightness=_lightness, decode=_srgb_decode):
+    """A search for the first encoded value 1e-5 apart whose L* is delta_e above the gray's (a mistake swapped in)."""
+    grid = np.linspace(gray, 1.0, 100001)
+    lin = decode(grid)
+    light = lightness(lin)
+    i = int(np.searchsorted(light, light[0] + delta_e))
+    return 255 * (grid[i] - gray), 255 * (lin[i] - lin[0])
+
+
 @pytest.mark.parametrize("wrong", [
-    lambda a, b: np.sum((np.asarray(a) - np.asarray(b)) ** 2, axis=-1),            # squared distance
-    lambda a, b: np.sqrt(np.sum((np.asarray(a) - np.asarray(b)) ** 2, axis=0)),    # wrong axis
-    lambda a, b: np.sum(np.abs(np.asarray(a) - np.asarray(b)), axis=-1),           # L1 distance
-    lambda a, b: np.sqrt(np.mean((np.asarray(a) - np.asarray(b)) ** 2, axis=-1)),  # RMS instead of norm
+    lambda g, d: _steps(g, d, lightness=lambda y: 100 * y),                     # "L* is linear light × 100"
+    lambda g, d: _steps(g, d, decode=lambda c: c),                              # forgets the sRGB decoding
+    lambda g, d: _steps(g, d, decode=lambda c: c ** 2.2),                       # gamma 2.2 instead of sRGB
+    lambda g, d: tuple(x / 255 for x in _steps(g, d)),                          # fractions, not 8-bit levels
+    lambda g, d: _steps(g, d)[::-1],                                            # the two outputs exchanged
+    lambda g, d: _steps(g, 2.3),                                                # ignores delta_e (always 2.3)
 ])
 def test_2_5_wrong_solutions_fail(wrong):
     assert not passes("2.5", wrong)
+
+
+def test_2_5_a_fine_search_with_the_right_formulas_passes():
+    assert passes("2.5", lambda g, d: _steps(g, d))
+
+
+def test_2_6_the_j_a_b_count_passes():
+    # (J + a + b) / J samples per pixel: J luma in a J×2 block, a + b chroma pairs
+    assert passes("2.6", lambda scheme, bits: bits * sum(int(n) for n in scheme.split(":")) / 4)
+
+
+def _bpp(scheme, bits, chroma_per_block):
+    fy, fx = {"4:4:4": (1, 1), "4:2:2": (1, 2), "4:2:0": (2, 2), "4:1:1": (1, 4)}[scheme]
+    return bits * (1 + chroma_per_block / (fy * fx))
+
+
+@pytest.mark.parametrize("wrong", [
+    lambda scheme, bits: _bpp(scheme, bits, 1),                                  # one chroma sample, not U and V
+    lambda scheme, bits: bits * (4 + 2 * int(scheme[2])) / 4,                    # counts only the first row's chroma
+    lambda scheme, bits: 16.0 * bits / 8 if scheme != "4:4:4" else 3.0 * bits,  # every subsampling halves chroma
+    lambda scheme, bits: _bpp(scheme, 8, 2),                                     # ignores the bit depth
+])
+def test_2_6_wrong_predictions_fail(wrong):
+    assert not passes("2.6", wrong)
 
 
 # ----------------------------------------------------------------------------- (c) calling the reference
@@ -140,7 +183,8 @@ def test_2_5_wrong_solutions_fail(wrong):
     ("2.2", lambda rgb: color.rgb_to_yuv(rgb)),
     ("2.3", lambda rgb: color.rgb_to_cmyk(rgb)),
     ("2.4", lambda c: color.srgb_to_linear(c)),
-    ("2.5", lambda a, b: color.delta_e76(a, b)),
+    ("2.5", lambda g, d: color.just_noticeable_gray_step(g, d)),
+    ("2.6", lambda scheme, bits: color.bits_per_pixel(scheme, bits)),
 ])
 def test_calling_the_reference_earns_nothing(ex_id, cheat):
     result = evaluate(ex_id, cheat)
@@ -168,4 +212,5 @@ def test_feedback_names_the_failing_case():
 def test_cases_are_small():
     for ex_id in IDS:
         for case in get_exercise(ex_id).make_cases(0):
-            assert all(np.asarray(a).size <= 32 * 32 * 3 for a in case.args), (ex_id, case.name)
+            assert all(np.asarray(a).size <= 32 * 32 * 3 for a in case.args if not isinstance(a, str)), \
+                (ex_id, case.name)

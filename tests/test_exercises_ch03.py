@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from imsearch import eval, index
-from imsearch.descriptors import histograms as globaldesc
+from imsearch import index
+from imsearch.descriptors import histograms as globaldesc, pixels
 from imsearch.grading.checks import all_exercises, evaluate
 
 from exercise_helpers import load_solutions, passes
@@ -121,37 +121,22 @@ def test_3_3_wrong_solutions_fail(wrong):
     assert not passes("3.3", wrong)
 
 
-def _recall_argmax(distances, true_index, k=1):  # treats distances as similarities
-    order = np.argsort(-np.asarray(distances), axis=1, kind="stable")[:, :k]
-    return float((order == np.asarray(true_index)[:, None]).any(axis=1).mean())
+def _predict(noise_mse, shift_mse, peak=255.0):
+    def f(noise_sigma, variance, correlation):
+        return (10 * np.log10(peak ** 2 / noise_mse(noise_sigma)),
+                10 * np.log10(peak ** 2 / shift_mse(variance, correlation)))
+    return f
 
 
-def _recall_off_by_one(distances, true_index, k=1):  # keeps k + 1 results
-    order = np.argsort(np.asarray(distances), axis=1, kind="stable")[:, :k + 1]
-    return float((order == np.asarray(true_index)[:, None]).any(axis=1).mean())
-
-
-def _recall_wrong_axis(distances, true_index, k=1):  # sorts each column instead of each row
-    order = np.argsort(np.asarray(distances), axis=0, kind="stable")[:k].T
-    n = min(order.shape[0], len(true_index))
-    return float((order[:n] == np.asarray(true_index)[:n, None]).any(axis=1).mean())
-
-
-def _recall_count(distances, true_index, k=1):  # number of hits, not the fraction
-    order = np.argsort(np.asarray(distances), axis=1, kind="stable")[:, :k]
-    return float((order == np.asarray(true_index)[:, None]).any(axis=1).sum())
-
-
-def _recall_optimistic_ties(distances, true_index, k=1):  # rank = items strictly closer only
-    d = np.asarray(distances)
-    t = np.asarray(true_index)
-    dt = d[np.arange(len(t)), t][:, None]
-    return float(((d < dt).sum(axis=1) < k).mean())
-
-
-@pytest.mark.parametrize("wrong", [_recall_argmax, _recall_off_by_one, _recall_wrong_axis, _recall_count,
-                                   _recall_optimistic_ties])
-def test_3_4_wrong_solutions_fail(wrong):
+@pytest.mark.parametrize("wrong", [
+    _predict(lambda s: s ** 2, lambda v, r: v * (1 - r)),            # forgets the 2: Var(x - y) = 2v(1 - ρ)
+    _predict(lambda s: s ** 2, lambda v, r: 2 * v * (1 - r ** 2)),    # 1 - ρ² (the AR(1) innovation variance)
+    _predict(lambda s: s ** 2, lambda v, r: 2 * v),                   # ignores the correlation (independent pixels)
+    _predict(lambda s: s, lambda v, r: 2 * v * (1 - r)),              # σ instead of σ² for the noise
+    _predict(lambda s: s ** 2, lambda v, r: 2 * v * (1 - r), peak=1.0),  # peak 1 on 0..255 values
+    lambda s, v, r: _predict(lambda s: s ** 2, lambda v, r: 2 * v * (1 - r))(s, v, r)[::-1],  # outputs swapped
+])
+def test_3_4_wrong_predictions_fail(wrong):
     assert not passes("3.4", wrong)
 
 
@@ -163,7 +148,7 @@ def test_3_4_wrong_solutions_fail(wrong):
     ("3.2", lambda image, bins: globaldesc.color_histogram(image, bins)),
     ("3.3", lambda a, b: globaldesc.intersection(a, b)),
     ("3.3", lambda a, b: -index.pairwise_distances(np.atleast_2d(a), np.atleast_2d(b), "intersection")),
-    ("3.4", lambda distances, true_index, k=1: eval.recall_at_k(distances, true_index, k)),
+    ("3.4", lambda noise_sigma, variance, correlation: pixels.predicted_edit_psnr(noise_sigma, variance, correlation)),
 ])
 def test_calling_the_reference_earns_nothing(ex_id, cheat):
     result = evaluate(ex_id, cheat)

@@ -9,7 +9,7 @@ from imsearch.grading.checks import all_exercises, evaluate, get_exercise
 
 from exercise_helpers import load_solutions, passes
 
-IDS = ["4.1", "4.2", "4.3", "4.4"]
+IDS = ["4.1", "4.2", "4.3", "4.4", "4.5"]
 
 
 SOLUTIONS = load_solutions(4)
@@ -18,7 +18,7 @@ SOLUTIONS = load_solutions(4)
 # ----------------------------------------------------------------------------- (a) solutions pass
 
 
-def test_four_exercises_in_notebook_order():
+def test_the_chapter_s_exercises():
     assert [e.id for e in all_exercises() if e.chapter == 4] == IDS
 
 
@@ -194,6 +194,7 @@ def test_4_4_wrong_solutions_fail(wrong):
     ("4.2", lambda response, threshold: features.local_maxima(response, threshold)),
     ("4.3", lambda p1, p2, H, s1, s2, eps: features.repeatability(p1, p2, H, s1, s2, eps)),
     ("4.4", lambda m, o, n_cells=4, n_bins=8: features.orientation_histograms(m, o, n_cells, n_bins)),
+    ("4.5", lambda k: features.corner_ratio_threshold(k)),
 ])
 def test_calling_the_reference_earns_nothing(ex_id, cheat):
     result = evaluate(ex_id, cheat)
@@ -224,3 +225,34 @@ def test_the_corner_case_has_a_positive_response_at_the_corner():
     assert r[8, 8] > 0 and r[8, 8] == pytest.approx(r[4:13, 4:13].max(), rel=0.5)
     assert r[16, 8] < 0 and r[8, 16] < 0
     assert abs(r[20, 20]) < 1e-3 * r[8, 8] and abs(r[2, 2]) < 1e-3 * r[8, 8]
+
+
+# ----------------------------------------------------------------------------- 4.5: explain with a number
+
+def _ratio_naive(k):  # "λ2 must be k times λ1"
+    return k
+
+
+def _ratio_larger_root(k):  # the other root of the quadratic: 1 / r_k, above 1
+    return float(np.max(np.roots([k, 2 * k - 1, k]).real)) if k else 0.0
+
+
+def _ratio_trace_not_squared(k):  # R = λ1 λ2 - k (λ1 + λ2): no square, so r/(1 + r) > k/λ1 ... taken with λ1 = 1
+    return k / (1 - k)
+
+
+def _ratio_4k(k):  # from R ≈ λ1 λ2 - k λ1² when λ2 << λ1, forgetting the 2 λ1 λ2 term: r = k, then doubled twice
+    return 4 * k
+
+
+@pytest.mark.parametrize("wrong", [_ratio_naive, _ratio_larger_root, _ratio_trace_not_squared, _ratio_4k])
+def test_4_5_wrong_answers_fail(wrong):
+    assert not passes("4.5", wrong)
+
+
+def test_4_5_a_numerical_search_passes():
+    def search(k):
+        r = np.linspace(0, 1, 2_000_001)
+        return float(r[np.argmax(r - k * (1 + r) ** 2 > 0)]) if k else 0.0
+    assert passes("4.5", search)
+

@@ -50,3 +50,24 @@ def test_pixel_descriptor_bad_inputs():
         descriptors.pixel_descriptor(_random(), size_px=(16, 0))
     with pytest.raises(ValueError, match="finite"):
         descriptors.pixel_descriptor(np.full((4, 4), np.nan))
+
+
+def test_predicted_edit_psnr_matches_measurements_on_synthetic_images():
+    rng = np.random.default_rng(7)
+    # noise: the PSNR of N(0, σ²) errors is 10 log10(255² / σ²)
+    assert descriptors.predicted_edit_psnr(25, 100, 0.5)[0] == pytest.approx(20 * np.log10(255 / 25))
+    # shift: an AR(1) row x[t] = ρ x[t-1] + e has neighbour correlation ρ; E[(x[t+1] - x[t])²] = 2 v (1 - ρ)
+    rho, v = 0.9, 400.0
+    e = rng.normal(scale=np.sqrt(v * (1 - rho ** 2)), size=200_000)
+    x = np.empty_like(e)
+    x[0] = rng.normal(scale=np.sqrt(v))
+    for t in range(1, len(e)):
+        x[t] = rho * x[t - 1] + e[t]
+    measured = 10 * np.log10(255 ** 2 / np.mean((x[1:] - x[:-1]) ** 2))
+    assert descriptors.predicted_edit_psnr(25, v, rho)[1] == pytest.approx(measured, abs=0.1)
+    # closed form: variance 255²/2 and no correlation give 0 dB
+    assert descriptors.predicted_edit_psnr(255, 255 ** 2 / 2, 0.0) == pytest.approx((0.0, 0.0))
+    with pytest.raises(ValueError, match="correlation"):
+        descriptors.predicted_edit_psnr(25, 100, 1.0)
+    with pytest.raises(ValueError, match="noise_sigma"):
+        descriptors.predicted_edit_psnr(0, 100, 0.5)

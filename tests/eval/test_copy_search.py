@@ -73,3 +73,14 @@ def test_copy_search_accuracy_bad_inputs():
         eval.copy_search_accuracy(imgs, imgs, METHODS, ["sharpen"])
     with pytest.raises(ValueError, match="seed must be >= 0"):
         eval.copy_search_accuracy(imgs, imgs, METHODS, ["flip"], seed=-1)
+
+
+def test_copy_search_accuracy_per_query_gives_the_hits_it_averages():
+    originals, distractors = _scenes(6, 0), _scenes(10, 1)
+    mean = eval.copy_search_accuracy(originals, distractors, METHODS, ["jpeg", "flip"], seed=2, progress=False)
+    hits = eval.copy_search_accuracy(originals, distractors, METHODS, ["jpeg", "flip"], seed=2, progress=False,
+                                     per_query=True)
+    for label in METHODS:
+        for name in ("jpeg", "flip"):
+            assert hits[label][name].dtype == bool and hits[label][name].shape == (6,)
+            assert hits[label][name].mean() == pytest.approx(mean[label][name])

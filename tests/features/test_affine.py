@@ -62,3 +62,12 @@ def test_regions_and_harris_affine(camera):
     hl = features.harris_laplace(camera, n_best=30)
     # the area of each ellipse is that of the disc of radius 3σ
     np.testing.assert_allclose(det ** -0.5, (3 * hl[:, 2]) ** 2, rtol=1e-6)
+
+
+def test_region_patch_is_the_normalized_patch_of_the_disc_of_equal_area():
+    img = _blob(61, 30, sigma=5.0)
+    region = np.array([30.0, 30.0, 1 / 144, 0.0, 1 / 144])        # a disc of radius 12 = 3σ with σ = 4
+    np.testing.assert_allclose(features.region_patch(img, region),
+                               features.normalized_patch(img, 30.0, 30.0, np.diag([1 / 144, 1 / 144]), 4.0))
+    with pytest.raises(ValueError, match="positive definite"):
+        features.region_patch(img, [30.0, 30.0, 1.0, 2.0, 1.0])

@@ -186,3 +186,22 @@ def test_plot_corner_eigenvalues_shows_the_classes_it_is_given(camera):
     assert drawn == min(4000, classes.size)
     with pytest.raises(ValueError, match="classes"):
         viz.plot_corner_eigenvalues(ev, classes + 3, 1e-3)
+
+
+def test_corner_ratio_threshold_is_where_the_harris_response_changes_sign():
+    for k in (0.04, 0.05, 0.06, 0.15):
+        r = features.corner_ratio_threshold(k)
+        lam1 = 2.0
+        response = lambda ratio: lam1 * (ratio * lam1) - k * (lam1 + ratio * lam1) ** 2
+        assert abs(response(r)) < 1e-12 and response(r * 0.99) < 0 < response(min(1.0, r * 1.01))
+    assert features.corner_ratio_threshold(0.05) == pytest.approx(0.0557, abs=1e-4)
+    assert features.corner_ratio_threshold(0.0) == 0.0
+    # the per-pixel rule on a photo: R > 0 exactly where λ2/λ1 > r_k (away from rounding at R ≈ 0)
+    gray = to_gray(load_default_image("camera"))[::4, ::4]
+    ev = features.harris_eigenvalues(gray, 1.0, 2.0)
+    R = features.harris_response(gray, 1.0, 2.0, 0.05)
+    ratio = ev[1] / np.maximum(ev[0], 1e-300)
+    clear = np.abs(R) > 1e-9 * np.abs(R).max()
+    assert np.array_equal((R > 0)[clear], (ratio > features.corner_ratio_threshold(0.05))[clear])
+    with pytest.raises(ValueError, match="k"):
+        features.corner_ratio_threshold(0.25)

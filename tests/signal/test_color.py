@@ -521,3 +521,19 @@ def test_mixing_circles_additive_and_subtractive():
         color.mixing_circles(64, "multiplicative")
     with pytest.raises(ValueError, match="size_px must be >= 16"):
         color.mixing_circles(8)
+
+
+def test_just_noticeable_gray_step_reaches_the_delta_e_it_is_asked_for():
+    from imsearch.signal import color as C
+    kappa = 24389 / 27                                   # L* = kappa Y on the linear segment near black
+    enc, lin = C.just_noticeable_gray_step(0.0, 2.3)
+    assert enc == pytest.approx(255 * 12.92 * 2.3 / kappa) and lin == pytest.approx(255 * 2.3 / kappa)
+    for g, de in [(0.1, 2.3), (0.5, 1.0), (0.8, 3.0)]:
+        enc, lin = C.just_noticeable_gray_step(g, de)
+        lab = C.rgb_to_lab(np.array([[g] * 3, [g + enc / 255] * 3]))
+        assert C.delta_e76(lab[0], lab[1]) == pytest.approx(de, rel=1e-6)
+        assert lin / 255 == pytest.approx(C.srgb_to_linear(np.array(g + enc / 255)) - C.srgb_to_linear(np.array(g)))
+    with pytest.raises(ValueError, match="passes white"):
+        C.just_noticeable_gray_step(0.99, 5.0)
+    with pytest.raises(ValueError, match="gray"):
+        C.just_noticeable_gray_step(1.0)

@@ -348,3 +348,12 @@ def test_halftones_keep_the_local_mean_better_than_thresholding():
     p_od = psnr(blur(g), blur(Q.ordered_dither(g)))
     p_fs = psnr(blur(g), blur(Q.error_diffusion(g)))
     assert p_thr < 15 < 25 < p_od and p_thr < 15 < 25 < p_fs
+
+
+def test_quantizer_law_is_the_expected_mse_psnr_and_6_db_per_bit():
+    mse, psnr_db, per_bit = Q.quantizer_law(8)
+    assert mse == pytest.approx(1 / 768) and psnr_db == pytest.approx(10 * np.log10(768))
+    assert per_bit == pytest.approx(Q.expected_quantization_psnr(16) - Q.expected_quantization_psnr(8))
+    assert Q.quantizer_law(3)[2] == per_bit                  # the same gain at every k
+    with pytest.raises(ValueError, match="k"):
+        Q.quantizer_law(0)

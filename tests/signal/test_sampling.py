@@ -211,3 +211,41 @@ def test_ideal_lowpass_at_nyquist_is_identity_and_constant_is_kept():
 def test_ideal_lowpass_bad_inputs(cutoff, err):
     with pytest.raises(err):
         ideal_lowpass(np.zeros((8, 8)), cutoff)
+
+
+# ----------------------------------------------------------------------------- measuring aliasing
+
+def test_subsampling_psnr_is_the_psnr_against_the_ideal_lowpass_reference():
+    from imsearch.signal import psnr, subsampling_psnr
+    image = np.random.default_rng(3).random((40, 48))
+    ref = ideal_lowpass(image, 0.5 / 4)[::4, ::4]
+    assert subsampling_psnr(image, 4, 2.0) == pytest.approx(psnr(ref, subsample(image, 4, 2.0), data_range=1.0))
+    assert subsampling_psnr(image, 1) > 100              # step 1 keeps everything: only rounding is lost
+    with pytest.raises(ValueError, match="step"):
+        subsampling_psnr(image, 0)
+
+
+def test_zone_plate_alias_rms_from_its_definition_and_limits():
+    from imsearch.signal import zone_plate_alias_rms
+    z = zone_plate(64, 0.5)
+    above = zone_plate_frequency(64, 0.5)[::4, ::4] > 0.125
+    s = gaussian_blur(z, 1.5)[::4, ::4]
+    assert zone_plate_alias_rms(4, 1.5, size_px=64) == pytest.approx(np.sqrt(np.mean((s[above] - 0.5) ** 2)))
+    # no blur: the samples of a cosine of amplitude 1/2, RMS close to 1/(2√2)
+    assert zone_plate_alias_rms(4) == pytest.approx(1 / (2 * np.sqrt(2)), abs=0.01)
+    rms = [zone_plate_alias_rms(4, s, size_px=128) for s in (0.5, 1.0, 1.5, 2.0, 3.0)]
+    assert np.all(np.diff(rms) < 0) and rms[-1] < 0.01     # more blur, less aliasing
+    with pytest.raises(ValueError, match="step"):
+        zone_plate_alias_rms(1)
+
+
+def test_smallest_antialias_sigma_is_the_crossing_of_the_tolerance():
+    from imsearch.signal import smallest_antialias_sigma, zone_plate_alias_rms
+    sigma = smallest_antialias_sigma(4, 0.05, size_px=128)
+    assert zone_plate_alias_rms(4, sigma, size_px=128) <= 0.05 < zone_plate_alias_rms(4, sigma - 0.01, size_px=128)
+    assert smallest_antialias_sigma(4, 0.4) == 0.0                        # the raw aliasing is tolerated
+    assert smallest_antialias_sigma(4, 0.03) > smallest_antialias_sigma(4, 0.08)   # stricter, more blur
+    with pytest.raises(ValueError, match="not reached"):
+        smallest_antialias_sigma(2, 1e-6, size_px=64)
+    with pytest.raises(ValueError, match="max_alias_rms"):
+        smallest_antialias_sigma(4, 0.0)

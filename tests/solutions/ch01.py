@@ -43,3 +43,28 @@ def assign(points, centroids):
     centroids = np.asarray(centroids, dtype=np.float64)
     d2 = ((points[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)
     return np.argmin(d2, axis=1)
+
+
+def choose_prefilter_sigma(step, max_alias_rms):
+    """Bracket the crossing on a sweep of sigma / step, then halve the bracket (aliasing falls with sigma)."""
+    from imsearch import signal
+
+    def alias(sigma):
+        return signal.zone_plate_alias_rms(step, sigma if sigma > 0 else None)
+
+    if alias(0) <= max_alias_rms:
+        return 0.0
+    grid = np.linspace(0.0, 1.0, 26) * step
+    above = [s for s in grid if alias(s) > max_alias_rms]
+    lo = max(above)
+    hi = lo + grid[1]
+    while hi - lo > 0.002 * step:
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if alias(mid) <= max_alias_rms else (mid, hi)
+    return hi
+
+
+def predict_quantizer(k):
+    """The error is uniform on [-1/(2k), 1/(2k)): MSE = Δ²/12; each bit divides it by 4."""
+    mse = 1.0 / (12.0 * k * k)
+    return mse, 10 * np.log10(1.0 / mse), 10 * np.log10(4.0)

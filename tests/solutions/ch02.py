@@ -39,7 +39,23 @@ def srgb_to_linear(c):
     return out
 
 
-def delta_e76(lab1, lab2):
-    """Euclidean distance in L*a*b* over the last axis."""
-    d = np.asarray(lab1, dtype=np.float64) - np.asarray(lab2, dtype=np.float64)
-    return np.sqrt(np.sum(d * d, axis=-1))
+def just_noticeable_step(gray, delta_e):
+    """Grays have a* = b* = 0, so ΔE76 is a difference of L*: invert L* = 116 f(Y) - 16 at L*(gray) + ΔE."""
+    def decode(c):
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    def encode(y):
+        return 12.92 * y if y <= 0.0031308 else 1.055 * y ** (1 / 2.4) - 0.055
+
+    delta = 6 / 29
+    y = decode(gray)
+    f = np.cbrt(y) if y > delta ** 3 else y / (3 * delta ** 2) + 4 / 29
+    f_target = f + delta_e / 116
+    y_target = f_target ** 3 if f_target > delta else 3 * delta ** 2 * (f_target - 4 / 29)
+    return 255 * (encode(y_target) - gray), 255 * (y_target - y)
+
+
+def predict_bits_per_pixel(scheme, bits):
+    """J:a:b: in a J×2 block, J luma samples, a + b chroma pairs (U and V): bits (2J + 2(a + b)) / 2J."""
+    j, a, b = (int(n) for n in scheme.split(":"))
+    return bits * (2 * j + 2 * (a + b)) / (2 * j)

@@ -30,9 +30,8 @@ def histogram_intersection(a, b):
     return np.minimum(a, b).sum(axis=-1) / b.sum(axis=-1)
 
 
-def recall_at_k(distances, true_index, k=1):
-    """Fraction of queries whose true item is among the first k of a stable sort."""
-    distances = np.asarray(distances)
-    order = np.argsort(distances, axis=1, kind="stable")[:, :k]
-    hits = (order == np.asarray(true_index)[:, None]).any(axis=1)
-    return float(hits.mean())
+def predict_psnr(noise_sigma, variance, correlation):
+    """Noise: MSE = σ². Shift: E[(x - y)²] = Var x + Var y - 2 Cov(x, y) = 2 v (1 - ρ)."""
+    mse_noise = noise_sigma ** 2
+    mse_shift = 2 * variance * (1 - correlation)
+    return 10 * np.log10(255 ** 2 / mse_noise), 10 * np.log10(255 ** 2 / mse_shift)

@@ -79,3 +79,11 @@ def orientation_histograms(magnitude, orientation_rad, n_cells=4, n_bins=8):
             cell[b0[r, col] % n_bins] += m[r, col] * (1 - frac[r, col])
             cell[(b0[r, col] + 1) % n_bins] += m[r, col] * frac[r, col]
     return hist.ravel()
+
+
+def smallest_corner_ratio(k):
+    """R / λ1² = r - k (1 + r)² > 0  <=>  k r² + (2k - 1) r + k < 0: r above the smaller root of the quadratic."""
+    if k == 0:
+        return 0.0
+    roots = np.roots([k, 2 * k - 1, k])
+    return float(np.min(roots.real))

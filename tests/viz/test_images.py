@@ -51,3 +51,14 @@ def test_compare_images_titles_carry_the_psnr():
         viz.compare_images(ref, [], [])
     with pytest.raises(ValueError, match="psnr_db"):
         viz.compare_images(ref, [noisy], [1.0, 2.0])
+
+
+def test_show_as_vector_plots_the_interleaved_channels_of_the_top_row():
+    img = np.random.default_rng(4).integers(0, 256, (5, 12, 3), dtype=np.uint8)
+    fig = viz.show_as_vector(img, n_pixels=10)
+    lines = fig.axes[1].get_lines()
+    assert [ln.get_label() for ln in lines] == ["red values", "green values", "blue values"]
+    np.testing.assert_array_equal(lines[1].get_xdata(), np.arange(1, 30, 3))
+    np.testing.assert_array_equal(lines[1].get_ydata(), img[0, :10, 1])
+    with pytest.raises(ValueError, match="image"):
+        viz.show_as_vector(img[..., 0])

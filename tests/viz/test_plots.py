@@ -46,3 +46,16 @@ def test_plot_curves_labels_axes():
     np.testing.assert_array_equal(ax.lines[1].get_ydata(), x ** 2)
     with pytest.raises(ValueError, match="ys must have 5 values per curve"):
         viz.plot_curves(x, np.zeros(4))
+
+
+def test_plot_rate_distortion_draws_the_curve_its_names_and_the_points():
+    fig = viz.plot_rate_distortion([1000, 500, 100], [40.0, 35.0, 25.0], "JPEG", ["q90", "q50", "q5"],
+                                   points={"thumbnail": (768, 22.0)}, title="t")
+    ax = fig.axes[0]
+    np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), [40.0, 35.0, 25.0])
+    assert [t.get_text() for t in ax.texts] == ["q90", "q50", "q5"]
+    assert ax.get_lines()[1].get_xdata()[0] == 768 and ax.get_xscale() == "log"
+    with pytest.raises(ValueError, match="curve_bytes must be > 0"):
+        viz.plot_rate_distortion([0, 1], [1, 2], "x")
+    with pytest.raises(ValueError, match="curve_names"):
+        viz.plot_rate_distortion([1, 2], [1, 2], "x", ["a"])

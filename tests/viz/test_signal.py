@@ -83,3 +83,15 @@ def test_show_palette_draws_one_swatch_per_color():
     ax = viz.show_palette(pal).axes[0]
     assert ax.get_title() == "palette of 3 colors"
     np.testing.assert_array_equal(np.asarray(ax.images[0].get_array()).reshape(-1, 3), pal)
+
+
+def test_show_strips_draws_each_strip_stretched_with_its_title():
+    ramp = np.tile(np.linspace(0, 1, 16), (3, 1))
+    fig = viz.show_strips([ramp, 1 - ramp], ["ramp", "inverted"], xlabel="column", suptitle="strips")
+    assert [ax.get_title() for ax in fig.axes] == ["ramp", "inverted"]
+    np.testing.assert_array_equal(fig.axes[1].images[0].get_array(), 1 - ramp)
+    assert fig.axes[0].get_aspect() == "auto" and fig.axes[1].get_xlabel() == "column"
+    with pytest.raises(ValueError, match="titles must have one entry per strip"):
+        viz.show_strips([ramp], ["a", "b"])
+    with pytest.raises(ValueError, match="strips must not be empty"):
+        viz.show_strips([], [])

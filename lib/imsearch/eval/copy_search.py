@@ -21,7 +21,8 @@ def _edit_rng(seed: int, name: str, index: int) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(name.encode()), index])
 
 
-def copy_search_accuracy(originals, distractors, methods, edit_names=None, seed=0, progress=True) -> dict:
+def copy_search_accuracy(originals, distractors, methods, edit_names=None, seed=0, progress=True,
+                         per_query=False) -> dict:
     """Top-1 accuracy of finding an original from an edited copy, per method and per edit.
 
     The database holds the originals followed by the distractors. For each edit and
@@ -42,12 +43,16 @@ def copy_search_accuracy(originals, distractors, methods, edit_names=None, seed=
         Seed of the edits' parameters (>= 0).
     progress : bool
         Show progress bars.
+    per_query : bool
+        Return each query's hit instead of the accuracy (for paired bootstrap intervals,
+        :func:`imsearch.eval.bootstrap.paired_bootstrap`).
 
     Returns
     -------
     dict
         ``{method label: {edit name: accuracy in [0, 1]}}``, methods and edits in
-        the order given.
+        the order given; with ``per_query``, ``{method label: {edit name: (n_originals,)
+        bool array}}``, True where the original was found first.
     """
     from .. import edits
 
@@ -78,5 +83,6 @@ def copy_search_accuracy(originals, distractors, methods, edit_names=None, seed=
         for label, (describe, metric) in methods.items():
             q = np.stack([describe(im) for im in queries])
             _, idx = knn(q, db[label], k=1, metric=metric)
-            result[label][name] = float(np.mean(idx[:, 0] == truth))
+            hits = idx[:, 0] == truth
+            result[label][name] = hits if per_query else float(np.mean(hits))
     return result

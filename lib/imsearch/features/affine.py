@@ -183,6 +183,32 @@ def normalized_patch(gray, x, y, shape, sigma_px, size_px=41):
     return np.clip(vals, 0.0, 1.0)
 
 
+def region_patch(gray, region, size_px=41):
+    """The normalised patch of one elliptical region ``(x, y, a, b, c)``, as :func:`harris_affine` returns them.
+
+    The region ``{d : dᵀ [[a, b], [b, c]] d <= 1}`` is resampled by :func:`normalized_patch`
+    with the scale of the disc of equal area (radius ``3σ``).
+
+    Parameters
+    ----------
+    gray : (H, W) or (H, W, 3) uint8 or float [0, 1] array
+    region : (5,) array_like of float
+        ``(x, y, a, b, c)`` with ``[[a, b], [b, c]]`` positive definite.
+    size_px : int >= 5
+
+    Returns
+    -------
+    (size_px, size_px) float64 array in [0, 1]
+    """
+    r = _check_points(np.asarray(region, dtype=np.float64)[None], "region", ncols=(5,))[0]
+    m = np.array([[r[2], r[3]], [r[3], r[4]]])
+    det = np.linalg.det(m)
+    if not (r[2] > 0 and det > 0):
+        raise ValueError(f"region must be (x, y, a, b, c) with [[a, b], [b, c]] positive definite, got {r}")
+    sigma = det ** -0.25 / REGION_FACTOR                 # the disc of equal area has radius 3σ
+    return normalized_patch(gray, r[0], r[1], m, sigma, size_px)
+
+
 def regions_to_ellipses(keypoints):
     """Turn keypoints into elliptical regions ``(x, y, a, b, c)``.
 

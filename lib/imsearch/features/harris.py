@@ -135,6 +135,31 @@ def corner_classes(eigenvalues, threshold):
     return out
 
 
+def corner_ratio_threshold(k):
+    """The smallest eigenvalue ratio ``λ2 / λ1`` that the Harris response accepts (``R > 0``) for a given ``k``.
+
+    With ``r = λ2 / λ1``, ``R = λ1 λ2 - k (λ1 + λ2)² = λ1² (r - k (1 + r)²)``, positive
+    exactly when ``r / (1 + r)² > k``: for ``r`` in ``[0, 1]`` that is ``r > r_k``, the
+    smaller root ``r_k = (1 - 2k - sqrt(1 - 4k)) / (2k)``. Larger ``k`` demands a larger
+    ratio: fewer, more corner-like points (the dashed curve of
+    :func:`imsearch.viz.plot_corner_eigenvalues`).
+
+    Parameters
+    ----------
+    k : float in [0, 0.25)
+        Harris's constant (0.04–0.06 in practice). At 0.25 even ``r = 1`` gives ``R = 0``.
+
+    Returns
+    -------
+    float in [0, 1)
+        ``r_k``; 0 for ``k = 0`` (every point with ``λ2 > 0`` is accepted).
+    """
+    k = check_number(k, "k", minimum=0.0, maximum=0.25, strict_max=True)
+    if k == 0.0:
+        return 0.0
+    return float((1.0 - 2.0 * k - np.sqrt(1.0 - 4.0 * k)) / (2.0 * k))
+
+
 def _local_max_mask(response, threshold, min_distance_px=1):
     ndi = _ndi()
     size = 2 * min_distance_px + 1

@@ -735,6 +735,47 @@ def delta_e2000(lab1, lab2) -> np.ndarray:
     return np.asarray(deltaE_ciede2000(a, b), dtype=np.float64)
 
 
+def just_noticeable_gray_step(gray, delta_e=2.3):
+    """The smallest visible step up from a gray, in 8-bit levels of the stored and of the linear value.
+
+    A gray ``(g, g, g)`` has ``a* = b* = 0`` and ``L* = 116 f(Y) - 16`` with ``Y`` its
+    linear intensity (:func:`srgb_to_linear`; the Y row of :data:`XYZ_FROM_RGB` sums to 1),
+    so ΔE76 between two grays is their difference in L*. This inverts ``L*`` at
+    ``L*(g) + delta_e`` and reports the step that takes ``g`` there, measured in the
+    sRGB-encoded value that files store, and in linear light, both as levels of 1/255.
+
+    Parameters
+    ----------
+    gray : float in [0, 1)
+        The sRGB-encoded gray value.
+    delta_e : float > 0
+        The difference taken as just noticeable (about 2.3, Mahy et al. 1994).
+
+    Returns
+    -------
+    step_encoded_levels : float
+        ``255 (g' - g)``, with ``g'`` the sRGB-encoded gray at ``L*(g) + delta_e``.
+    step_linear_levels : float
+        ``255 (Y' - Y)``: the same step in linear intensity. Below one level, an 8-bit
+        linear encoding could not represent a visible step; far above, it wastes levels.
+
+    Raises
+    ------
+    ValueError
+        If ``L*(g) + delta_e`` is above 100 (no brighter gray exists).
+    """
+    gray = check_number(gray, "gray", minimum=0.0, maximum=1.0, strict_max=True)
+    delta_e = check_number(delta_e, "delta_e", minimum=0.0, strict_min=True)
+    y = float(_srgb_to_linear(np.float64(gray)))
+    target = float(116.0 * _lab_f(np.float64(y)) - 16.0) + delta_e
+    if target > 100.0:
+        raise ValueError(f"gray={gray} plus delta_e={delta_e} passes white (L* = {target:.4g} > 100)")
+    f = (target + 16.0) / 116.0
+    y_target = f ** 3 if f > 6.0 / 29.0 else 3 * (6.0 / 29.0) ** 2 * (f - 4.0 / 29.0)
+    encoded = float(linear_to_srgb(np.array(min(y_target, 1.0))))
+    return 255.0 * (encoded - gray), 255.0 * (y_target - y)
+
+
 def equal_rgb_distance_pairs(n: int, rgb_distance: float, seed=0):
     """Random pairs of colors exactly ``rgb_distance`` apart in RGB, both inside the cube.
 

@@ -101,6 +101,25 @@ def expected_quantization_psnr(k):
     return float(10.0 * np.log10(1.0 / expected_quantization_mse(k)))
 
 
+def quantizer_law(k):
+    """The three numbers that describe the uniform quantizer with ``k`` cells on uniform data.
+
+    Parameters
+    ----------
+    k : int >= 1
+
+    Returns
+    -------
+    mse : float
+        ``1 / (12 k²)`` (:func:`expected_quantization_mse`).
+    psnr_db : float
+        ``10 log10(12 k²)`` (:func:`expected_quantization_psnr`).
+    db_per_bit : float
+        PSNR gained by each extra bit (``k → 2k``): ``20 log10 2 ≈ 6.0206`` dB, whatever ``k``.
+    """
+    return expected_quantization_mse(k), expected_quantization_psnr(k), float(20.0 * np.log10(2.0))
+
+
 def quantization_psnr(x, k):
     """Measured PSNR in dB of quantizing ``x`` with ``k`` uniform cells and reconstructing at the centres.
 

@@ -221,3 +221,97 @@ def ideal_lowpass(image, cutoff):
     spectrum = np.fft.fft2(ext, axes=(0, 1))
     out = np.real(np.fft.ifft2(spectrum * keep, axes=(0, 1)))[:h, :w]
     return np.clip(out, 0.0, 1.0)
+
+
+# ----------------------------------------------------------------------------- measuring aliasing
+
+def subsampling_psnr(image, step, prefilter_sigma=None):
+    """PSNR in dB of :func:`subsample` against the alias-free reference (ideal low-pass, then sample).
+
+    Parameters
+    ----------
+    image : (H, W) or (H, W, 3) uint8 or float array in [0, 1]
+    step : int >= 1
+    prefilter_sigma : float > 0, optional
+        As in :func:`subsample`; ``None`` samples the raw pixels.
+
+    Returns
+    -------
+    float
+        ``psnr(ideal_lowpass(image, 0.5 / step)[::step, ::step], subsample(image, step, prefilter_sigma))``
+        with ``Max = 1``: higher is closer to what the sampling theorem promises.
+    """
+    from .distortion import psnr
+
+    step = check_int(step, "step", minimum=1)
+    reference = ideal_lowpass(image, 0.5 / step)[::step, ::step]
+    return psnr(reference, subsample(image, step, prefilter_sigma), data_range=1.0)
+
+
+def zone_plate_alias_rms(step, prefilter_sigma=None, size_px=256):
+    """Aliasing left after subsampling the alias-free zone plate by ``step``: an RMS deviation from gray.
+
+    The zone plate of ``size_px`` pixels reaching 0.5 cycles per pixel in its corners is
+    subsampled by ``step`` (after a Gaussian blur of ``prefilter_sigma`` pixels when
+    given). Where its local frequency exceeds the new Nyquist frequency ``0.5 / step``,
+    the alias-free result is a flat mid-gray 0.5; any deviation there is aliasing.
+
+    Parameters
+    ----------
+    step : int >= 2
+    prefilter_sigma : float > 0, optional
+    size_px : int >= 16
+
+    Returns
+    -------
+    float
+        ``sqrt(mean((s - 0.5)²))`` over the samples above the new Nyquist frequency: about
+        ``1 / (2√2) ≈ 0.354`` (a cosine of amplitude 1/2) without blur, towards 0 as the blur grows.
+    """
+    step = check_int(step, "step", minimum=2)
+    size_px = check_int(size_px, "size_px", minimum=16)
+    samples = subsample(zone_plate(size_px, 0.5), step, prefilter_sigma)
+    above = zone_plate_frequency(size_px, 0.5)[::step, ::step] > 0.5 / step
+    return float(np.sqrt(np.mean((samples[above] - 0.5) ** 2)))
+
+
+def smallest_antialias_sigma(step, max_alias_rms=0.05, size_px=256):
+    """The smallest Gaussian prefilter that brings the zone plate's aliasing down to ``max_alias_rms``.
+
+    The residual aliasing :func:`zone_plate_alias_rms` falls as the blur grows; this finds,
+    by bisection on ``[0, step]`` to 0.1 % of ``step``, the smallest ``σ`` with
+    ``zone_plate_alias_rms(step, σ) <= max_alias_rms``. A larger ``σ`` removes more
+    aliasing but also blurs the frequencies the coarse grid could have kept.
+
+    Parameters
+    ----------
+    step : int >= 2
+    max_alias_rms : float in (0, 0.5]
+        The aliasing tolerated (RMS deviation from gray, see :func:`zone_plate_alias_rms`).
+    size_px : int >= 16
+
+    Returns
+    -------
+    float
+        ``σ`` in input pixels; 0.0 when no blur is needed (``max_alias_rms`` above the raw
+        aliasing, about 0.354).
+
+    Raises
+    ------
+    ValueError
+        If even ``σ = step`` leaves more aliasing than ``max_alias_rms``.
+    """
+    step = check_int(step, "step", minimum=2)
+    max_alias_rms = check_number(max_alias_rms, "max_alias_rms", minimum=0.0, maximum=0.5, strict_min=True)
+    if zone_plate_alias_rms(step, None, size_px) <= max_alias_rms:
+        return 0.0
+    lo, hi = 0.0, float(step)
+    if zone_plate_alias_rms(step, hi, size_px) > max_alias_rms:
+        raise ValueError(f"max_alias_rms={max_alias_rms} is not reached even with a blur of sigma = step = {step} px")
+    while hi - lo > 1e-3 * step:
+        mid = 0.5 * (lo + hi)
+        if zone_plate_alias_rms(step, mid, size_px) <= max_alias_rms:
+            hi = mid
+        else:
+            lo = mid
+    return hi

@@ -81,6 +81,36 @@ def show_images(images, titles=None, ncols=4, size=3.0, suptitle=None, cmap=None
     return fig
 
 
+def show_as_vector(image, n_pixels=200):
+    """An RGB image next to the start of the vector it becomes when read row by row (r, g, b, r, g, b, ...).
+
+    Parameters
+    ----------
+    image : (H, W, 3) uint8 array
+    n_pixels : int >= 1
+        How many pixels of the top row to plot (each gives three values).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    img = check_image(image, "image", gray=False)
+    n_pixels = check_int(n_pixels, "n_pixels", minimum=1)
+    vector = np.asarray(img).reshape(-1)
+    n = min(3 * n_pixels, vector.size)
+    plt = _plt()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3), gridspec_kw={"width_ratios": [1, 2.2]})
+    _imshow(axes[0], img, "the image (H × W × 3)")
+    for c, color in enumerate(["red", "green", "blue"]):
+        axes[1].plot(np.arange(c, n, 3), vector[c:n:3], ".-", color=color, ms=3, lw=0.6, label=f"{color} values")
+    axes[1].set_xlabel(f"index in the vector (first {n // 3} pixels of the top row)")
+    axes[1].set_ylabel("value")
+    axes[1].set_title("the same image as a vector")
+    axes[1].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
 def compare_images(reference, others, psnr_db, titles=None, size=4.0, suptitle=None):
     """Show a reference image next to edited versions, each titled with its PSNR.
 

@@ -57,6 +57,52 @@ def plot_curves(x, ys, labels=None, xlabel="x", ylabel="y", title=None, logx=Fal
 
 
 
+def plot_rate_distortion(curve_bytes, curve_psnr, curve_label, curve_names=None, points=None,
+                         title="Bytes against reconstruction", ax=None):
+    """PSNR of a rebuilt image against the bytes it was rebuilt from: a codec's curve and single points.
+
+    Parameters
+    ----------
+    curve_bytes, curve_psnr : (N,) array_like of float
+        Sizes (bytes, > 0) and PSNRs (dB) of one codec at several settings, joined by a line.
+    curve_label : str
+        Legend of the curve.
+    curve_names : sequence of str, optional
+        A short annotation per curve point (e.g. ``"q75"``).
+    points : dict, optional
+        ``label -> (bytes, psnr_db)`` of single representations, drawn as markers.
+    title : str
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    b = check_array(curve_bytes, "curve_bytes", ndim=1, kinds="iuf", min_value=0, allow_empty=False)
+    p = check_array(curve_psnr, "curve_psnr", shape=(len(b),), kinds="iuf")
+    if np.any(b <= 0):
+        raise ValueError("curve_bytes must be > 0 (a log axis)")
+    names = list(curve_names) if curve_names is not None else []
+    if names and len(names) != len(b):
+        raise ValueError(f"curve_names must have one entry per point ({len(b)}), got {len(names)}")
+    plt = _plt()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7, 4))
+    else:
+        fig = ax.figure
+    ax.semilogx(b, p, "o-", label=curve_label)
+    for name, x, y in zip(names, b, p):
+        ax.annotate(name, (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    for marker, (label, (x, y)) in zip("s^vDP*", (points or {}).items()):
+        ax.semilogx([x], [y], marker, ms=9, label=label)
+    ax.set_xlabel("size (bytes, log scale)")
+    ax.set_ylabel("PSNR of the rebuilt image (dB)")
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(True, which="both", alpha=0.3)
+    return fig
+
+
 def plot_bars(labels, values, xlabel, title=None, groups=None, ax=None, fmt="{:.2f}"):
     """Horizontal bar chart of one or several series, each bar annotated with its value.
 

@@ -94,6 +94,44 @@ def plot_psnr_vs_bits(bits, measured_psnr, title="PSNR of the uniform quantizer"
     return fig
 
 
+def show_strips(strips, titles, xlabel=None, suptitle=None, width=8.0, height=1.15):
+    """Draw wide grayscale images (a ramp and its halftones) one above the other, each stretched to the width.
+
+    Parameters
+    ----------
+    strips : sequence of (H, W) float arrays in [0, 1]
+    titles : sequence of str
+        One title per strip.
+    xlabel : str, optional
+        Label of the bottom strip's x axis.
+    suptitle : str, optional
+    width, height : float
+        Figure width and the height of one strip, in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    strips = [check_array(s, f"strips[{i}]", ndim=2, kinds="f") for i, s in enumerate(strips)]
+    titles = list(titles)
+    if not strips:
+        raise ValueError("strips must not be empty")
+    if len(titles) != len(strips):
+        raise ValueError(f"titles must have one entry per strip ({len(strips)}), got {len(titles)}")
+    plt = _plt()
+    fig, axes = plt.subplots(len(strips), 1, figsize=(width, height * len(strips)), squeeze=False)
+    for ax, strip, title in zip(axes[:, 0], strips, titles):
+        ax.imshow(strip, cmap="gray", vmin=0, vmax=1, interpolation="nearest", aspect="auto")
+        ax.set_title(title, fontsize=10)
+        ax.set_yticks([])
+    if xlabel:
+        axes[-1, 0].set_xlabel(xlabel)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
 def plot_voronoi(points, centroids, assignments=None, title=None, ax=None, resolution=300, margin=0.15):
     """Draw 2-D points, their centroids, and the Voronoi cells of the centroids (the quantizer's cells).
 

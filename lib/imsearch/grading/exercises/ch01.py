@@ -5,7 +5,7 @@ import numpy as np
 
 from imsearch.descriptors import bow
 from imsearch.grading.checks import Case, Exercise, register
-from imsearch.signal import quantization
+from imsearch.signal import quantization, sampling
 
 
 def _cases_1_1(rng):
@@ -104,4 +104,47 @@ register(Exercise(
               "(nearest in Euclidean distance, ties to the lower index)",
     reference=quantization.assign, cases=_cases_1_4, rtol=0, atol=0,
     siblings=(bow.assign_words,),
+))
+
+
+def _cases_1_5(rng):
+    per_bit = 20 * np.log10(2.0)
+    return [
+        Case("k=1: one cell, reconstructed at 1/2", (1,),
+             expected=(1 / 12, 10 * np.log10(12.0), per_bit)),
+        Case("k=256 (8 bits)", (256,), expected=(1 / (12 * 256 ** 2), 10 * np.log10(12 * 256 ** 2), per_bit)),
+        Case("k=10 (not a power of 2)", (10,)),
+        Case("a random k up to 5000", (int(rng.integers(2, 5000)),)),
+    ]
+
+
+register(Exercise(
+    id="1.5", title="Predict the error of the uniform quantizer (predict)", points=2,
+    function="predict_quantizer",
+    signature="predict_quantizer(k: int) -> (mse: float, psnr_db: float, db_per_bit: float): for x uniform "
+              "in [0, 1), quantized with k cells of width 1/k and reconstructed at the best value of each "
+              "cell, the expected squared error, the PSNR (Max = 1), and the PSNR gained per extra bit "
+              "(exact, not rounded)",
+    reference=quantization.quantizer_law, cases=_cases_1_5, rtol=1e-4, atol=0,
+))
+
+
+def _cases_1_6(rng):
+    return [
+        Case("step 4, tolerating the raw aliasing 0.4 (no blur needed)", (4, 0.4), expected=0.0),
+        Case("step 4, aliasing RMS at most 0.05", (4, 0.05)),
+        Case("step 2, aliasing RMS at most 0.05", (2, 0.05)),
+        Case("step 8, aliasing RMS at most 0.03", (8, 0.03)),
+        Case("a random step 3..6, a random tolerance 0.03..0.1",
+             (int(rng.integers(3, 7)), float(np.round(rng.uniform(0.03, 0.1), 3)))),
+    ]
+
+
+register(Exercise(
+    id="1.6", title="Choose the smallest blur that removes aliasing (choose)", points=2,
+    function="choose_prefilter_sigma",
+    signature="choose_prefilter_sigma(step: int, max_alias_rms: float) -> float, the smallest Gaussian "
+              "sigma (pixels, within 2 %) for which signal.zone_plate_alias_rms(step, sigma) <= max_alias_rms "
+              "(0.0 when no blur is needed)",
+    reference=sampling.smallest_antialias_sigma, cases=_cases_1_6, rtol=0.02, atol=1e-3,
 ))

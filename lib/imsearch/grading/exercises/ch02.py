@@ -52,10 +52,11 @@ def _cases_2_2(rng):
 
 
 register(Exercise(
-    id="2.2", title="RGB to YUV (ITU-R BT.601)", points=2,
+    id="2.2", title="RGB to YUV (ITU-R BT.601): derive the chroma scales", points=2,
     function="rgb_to_yuv",
     signature="rgb_to_yuv(rgb: (..., 3) float in [0, 1]) -> (..., 3) float: Y = 0.299 R + 0.587 G + 0.114 B, "
-              "U = (B - Y) / 1.772, V = (R - Y) / 1.402",
+              "U a multiple of B - Y and V a multiple of R - Y, each scaled to span exactly [-0.5, 0.5] "
+              "over the RGB cube",
     # 1e-5 accepts the 6-digit coefficients printed in textbooks
     reference=color.rgb_to_yuv, cases=_cases_2_2, rtol=0, atol=1e-5,
     siblings=(color._rgb_to_yuv,),
@@ -99,34 +100,53 @@ def _cases_2_4(rng):
 
 
 register(Exercise(
-    id="2.4", title="sRGB gamma decoding", points=2,
+    id="2.4", title="sRGB gamma decoding: invert the encoding", points=2,
     function="srgb_to_linear",
-    signature="srgb_to_linear(c: float array in [0, 1]) -> float array of c's shape: c / 12.92 if c <= 0.04045, "
-              "else ((c + 0.055) / 1.055) ** 2.4",
+    signature="srgb_to_linear(c: float array in [0, 1]) -> float array of c's shape: the inverse of the "
+              "sRGB encoding c' = 12.92 c for c <= 0.0031308, else 1.055 c ** (1 / 2.4) - 0.055",
     reference=color.srgb_to_linear, cases=_cases_2_4, rtol=1e-7, atol=1e-10,
     siblings=(color._srgb_to_linear,),
 ))
 
 
 def _cases_2_5(rng):
-    lab = np.column_stack([rng.random(7) * 100, rng.normal(0, 40, 7), rng.normal(0, 40, 7)])
-    lab2 = lab + rng.normal(0, 5, lab.shape)
+    kappa = 24389 / 27      # L* = kappa Y near black (the linear segment of f)
     return [
-        Case("(50, 0, 0) vs (50, 3, 4): a 3-4-5 triangle", (np.array([50.0, 0, 0]), np.array([50.0, 3, 4])),
-             expected=5.0),
-        Case("a color and itself", (np.array([62.0, -12.5, 30.0]), np.array([62.0, -12.5, 30.0])), expected=0.0),
-        Case("black vs white (L only)", (np.array([0.0, 0, 0]), np.array([100.0, 0, 0])), expected=100.0),
-        Case("7 random pairs, shape (7, 3) -> (7,)", (lab, lab2)),
-        Case("random 2×3 images, shape (2, 3, 3) -> (2, 3)",
-             (lab[:6].reshape(2, 3, 3), lab2[:6].reshape(2, 3, 3))),
+        Case("black, ΔE 2.3: both steps on the linear segments", (0.0, 2.3),
+             expected=(255 * 12.92 * 2.3 / kappa, 255 * 2.3 / kappa)),
+        Case("mid gray 0.5, ΔE 2.3", (0.5, 2.3)),
+        Case("dark gray 0.1, ΔE 2.3", (0.1, 2.3)),
+        Case("light gray 0.85, ΔE 1.0", (0.85, 1.0)),
+        Case("a random gray 0.05..0.9, a random ΔE 1..3",
+             (float(np.round(rng.uniform(0.05, 0.9), 3)), float(np.round(rng.uniform(1.0, 3.0), 2)))),
     ]
 
 
 register(Exercise(
-    id="2.5", title="The CIE 1976 color difference ΔE*ab", points=1,
-    function="delta_e76",
-    signature="delta_e76(lab1: (..., 3) float, lab2: (..., 3) float) -> (...) float, the Euclidean distance "
-              "over the last axis",
-    reference=color.delta_e76, cases=_cases_2_5, rtol=1e-7, atol=1e-9,
-    siblings=(color._delta_e76,),
+    id="2.5", title="How big is a visible step? (explain with a number)", points=2,
+    function="just_noticeable_step",
+    signature="just_noticeable_step(gray: float in [0, 1), delta_e: float) -> (step_encoded_levels, "
+              "step_linear_levels): the step up from the gray (g, g, g) that gives ΔE76 = delta_e, as 255 × the "
+              "change of the sRGB-encoded value and 255 × the change of the linear intensity",
+    reference=color.just_noticeable_gray_step, cases=_cases_2_5, rtol=2e-3, atol=1e-4,
+))
+
+
+def _cases_2_6(rng):
+    return [
+        Case("4:4:4 at 8 bits", ("4:4:4", 8), expected=24.0),
+        Case("4:2:2 at 8 bits", ("4:2:2", 8), expected=16.0),
+        Case("4:2:0 at 8 bits", ("4:2:0", 8), expected=12.0),
+        Case("4:1:1 at 10 bits", ("4:1:1", 10)),
+        Case("a random scheme at a random depth 8..16",
+             (["4:4:4", "4:2:2", "4:2:0", "4:1:1"][int(rng.integers(4))], int(rng.integers(8, 17)))),
+    ]
+
+
+register(Exercise(
+    id="2.6", title="Predict the bits per pixel of chroma subsampling (predict)", points=1,
+    function="predict_bits_per_pixel",
+    signature="predict_bits_per_pixel(scheme: one of '4:4:4', '4:2:2', '4:2:0', '4:1:1', bits: int) -> float, "
+              "the average number of bits stored per pixel for Y, U and V at `bits` bits per sample",
+    reference=color.bits_per_pixel, cases=_cases_2_6, rtol=1e-9, atol=1e-9,
 ))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from imsearch import eval, index, matching
-from imsearch.descriptors import histograms as globaldesc
+from imsearch import index, matching
+from imsearch.descriptors import histograms as globaldesc, pixels
 from imsearch.grading.checks import Case, Exercise, register
 from imsearch.index import ann, brute_force
 
@@ -101,25 +101,23 @@ register(Exercise(
 
 
 def _cases_3_4(rng):
-    d = np.array([[0.1, 0.5, 0.9],
-                  [0.7, 0.2, 0.4],
-                  [0.3, 0.3, 0.8]])
     return [
-        Case("3 queries by hand, k=1 (query 2 ties with a lower index: a miss)", (d, np.array([0, 2, 1]), 1),
-             expected=1 / 3),
-        Case("the same, k=2", (d, np.array([0, 2, 1]), 2), expected=1.0),
-        Case("each query at distance 0 from its own item, k=1", (1.0 - np.eye(4), np.arange(4), 1), expected=1.0),
-        Case("each query farthest from its item, k=3 of 4", (np.eye(4), np.arange(4), 3), expected=0.0),
-        Case("20 random queries, 15 items, k=1", (rng.random((20, 15)), rng.integers(0, 15, 20), 1)),
-        Case("20 random queries, 15 items, k=5", (rng.random((20, 15)), rng.integers(0, 15, 20), 5)),
-        Case("50 random queries, 30 items, k=10", (rng.random((50, 30)), rng.integers(0, 30, 50), 10)),
+        Case("noise of 255 levels, variance 255²/2, no correlation: both 0 dB", (255.0, 255.0 ** 2 / 2, 0.0),
+             expected=(0.0, 0.0)),
+        Case("noise σ = 25; a photo with variance 2000 and neighbour correlation 0.95", (25.0, 2000.0, 0.95),
+             expected=(20 * np.log10(255 / 25), 10 * np.log10(255 ** 2 / (2 * 2000 * 0.05)))),
+        Case("noise σ = 5; a smooth photo: variance 900, correlation 0.99", (5.0, 900.0, 0.99)),
+        Case("noise σ = 50; a texture: variance 3000, correlation 0.6", (50.0, 3000.0, 0.6)),
+        Case("random statistics", (float(np.round(rng.uniform(1, 50), 2)), float(np.round(rng.uniform(100, 4000), 1)),
+                                   float(np.round(rng.uniform(0.5, 0.99), 3)))),
     ]
 
 
 register(Exercise(
-    id="3.4", title="Recall at k (top-1 accuracy for k = 1)", points=2,
-    function="recall_at_k",
-    signature="recall_at_k(distances: (Q, N) float array, true_index: (Q,) int array, k: int) -> float, the "
-              "fraction of queries whose true item is among the k smallest distances (ties: lower index first)",
-    reference=eval.recall_at_k, cases=_cases_3_4, rtol=1e-12, atol=1e-12,
+    id="3.4", title="Predict the PSNR of noise and of a one-pixel shift (predict)", points=2,
+    function="predict_psnr",
+    signature="predict_psnr(noise_sigma: float, variance: float, correlation: float) -> (psnr_noise_db, "
+              "psnr_shift_db): the PSNR (peak 255, clipping ignored) of adding Gaussian noise of std noise_sigma, "
+              "and of comparing each pixel with its neighbour when pixels have this variance and neighbour correlation",
+    reference=pixels.predicted_edit_psnr, cases=_cases_3_4, rtol=1e-6, atol=1e-9,
 ))

@@ -172,3 +172,22 @@ register(Exercise(
               "o = (θ mod 2π)·n_bins/2π votes m·(1 − frac(o)) into ⌊o⌋ and m·frac(o) into (⌊o⌋ + 1) mod n_bins",
     reference=features.orientation_histograms, cases=_cases_4_4, rtol=1e-9, atol=1e-9,
 ))
+
+
+def _cases_4_5(rng):
+    return [
+        Case("k = 0: every point with λ2 > 0 has R > 0", (0.0,), expected=0.0),
+        Case("k = 0.05 (this chapter's)", (0.05,), expected=(0.9 - np.sqrt(0.8)) / 0.1),
+        Case("k = 0.04", (0.04,)),
+        Case("k = 0.15 (strict)", (0.15,)),
+        Case("a random k in [0.01, 0.2]", (float(np.round(rng.uniform(0.01, 0.2), 4)),)),
+    ]
+
+
+register(Exercise(
+    id="4.5", title="Which eigenvalue ratio makes a corner? (explain with a number)", points=2,
+    function="smallest_corner_ratio",
+    signature="smallest_corner_ratio(k: float in [0, 0.25)) -> float, the smallest ratio λ2 / λ1 (λ1 >= λ2 > 0) for "
+              "which the Harris response R = λ1 λ2 - k (λ1 + λ2)² is positive (to 0.01 %)",
+    reference=harris.corner_ratio_threshold, cases=_cases_4_5, rtol=1e-4, atol=1e-7,
+))
