@@ -8,7 +8,7 @@ from imsearch.grading.checks import all_exercises, compare, evaluate, get_exerci
 
 from exercise_helpers import load_solutions, passes
 
-IDS = ["5.1", "5.2", "5.3", "5.4"]
+IDS = ["5.1", "5.2", "5.3", "5.4", "5.5"]
 
 
 SOLUTIONS = load_solutions(5)
@@ -182,36 +182,108 @@ def test_5_3_unnormalised_dlt_passes_the_exact_cases_only():
         assert ok == (case.expected is not None), case.name
 
 
-def _iters_floor(inlier_ratio, sample_size, confidence):  # floor instead of ceil
-    with np.errstate(divide="ignore"):
-        return max(1, int(np.floor(np.log(1 - confidence) / np.log(1 - inlier_ratio ** sample_size))))
+def _ransac_variant(adaptive=True, refit=True, count_degenerate=True, strictly_better=True, rate_of="best"):
+    """The instructor's RANSAC with one realistic mistake switched on."""
+    def ransac_homography(src, dst, threshold_px=3.0, confidence=0.999, max_iters=10000, seed=0):
+        src, dst = np.asarray(src, float), np.asarray(dst, float)
+        n = len(src)
+        rng = np.random.default_rng(seed)
+        best_H, best_mask, best, needed, drawn, fitted = None, np.zeros(n, bool), 0, max_iters, 0, 0
+        while (drawn if count_degenerate else fitted) < min(needed, max_iters):
+            drawn += 1
+            idx = rng.choice(n, size=4, replace=False)
+            if geometry.is_degenerate_sample(src[idx], dst[idx]):
+                continue
+            fitted += 1
+            H = geometry.fit_homography(src[idx], dst[idx])
+            mask = geometry.transfer_error(H, src, dst) < threshold_px
+            if mask.sum() > best or (not strictly_better and mask.sum() == best):
+                best_H, best_mask, best = H, mask, int(mask.sum())
+            if adaptive and best:
+                w = best / n if rate_of == "best" else max(mask.sum(), 1) / n
+                needed = geometry.ransac_iterations(w, 4, confidence)
+        for _ in range(5 if refit else 0):
+            H = geometry.fit_homography(src[best_mask], dst[best_mask])
+            mask = geometry.transfer_error(H, src, dst) < threshold_px
+            if mask.sum() < best:
+                break
+            changed = not np.array_equal(mask, best_mask)
+            best_H, best_mask, best = H, mask, int(mask.sum())
+            if not changed:
+                break
+        return best_H, best_mask, (drawn if count_degenerate else fitted)
+    return ransac_homography
 
 
-def _iters_linear(inlier_ratio, sample_size, confidence):  # w·s instead of w^s
-    good = min(inlier_ratio * sample_size, 0.999999)
-    return max(1, int(np.ceil(np.log(1 - confidence) / np.log(1 - good))))
-
-
-def _iters_log_p(inlier_ratio, sample_size, confidence):  # log(p) instead of log(1 - p)
-    good = inlier_ratio ** sample_size
-    if good >= 1:
-        return 1
-    return max(1, int(np.ceil(np.log(confidence) / np.log(1 - good))))
-
-
-def _iters_no_floor_at_one(inlier_ratio, sample_size, confidence):  # 0 samples when w = 1
-    with np.errstate(divide="ignore"):
-        return int(np.ceil(np.log(1 - confidence) / np.log(1 - inlier_ratio ** sample_size)))
-
-
-def _iters_float(inlier_ratio, sample_size, confidence):  # returns a float
-    return float(SOLUTIONS.ransac_iterations(inlier_ratio, sample_size, confidence))
-
-
-@pytest.mark.parametrize("wrong", [_iters_floor, _iters_linear, _iters_log_p, _iters_no_floor_at_one,
-                                   _iters_float])
+@pytest.mark.parametrize("wrong", [
+    _ransac_variant(adaptive=False),            # always max_iters samples
+    _ransac_variant(refit=False),               # returns the minimal-sample model
+    _ransac_variant(rate_of="current"),         # N from the current sample's inlier ratio, not the best
+    _ransac_variant(strictly_better=False),     # a tie replaces the best model
+    _ransac_variant(count_degenerate=False),    # degenerate samples not counted as drawn
+])
 def test_5_4_wrong_solutions_fail(wrong):
     assert not passes("5.4", wrong)
+
+
+def test_5_4_the_variant_without_mistakes_passes():
+    # the helper above is sound: with no mistake switched on it is a correct solution
+    assert passes("5.4", _ransac_variant())
+
+
+def test_5_4_solution_agrees_with_the_library_on_a_real_pair():
+    from imsearch import data
+    if not data.have_dataset("cmp_homography_pairs"):
+        pytest.skip("course data pack not available")
+    pair = data.load_cmp_pair("Eiffel")
+    src, dst = pair["matches"][:, 2:], pair["matches"][:, :2]
+    H, mask, n = SOLUTIONS.ransac_homography(src, dst, 3.0, 0.99, 2000, 5)
+    H_ref, mask_ref, n_ref = geometry.ransac_homography_counted(src, dst, 3.0, 0.99, 2000, 5)
+    assert n == n_ref and np.array_equal(mask, mask_ref)
+    np.testing.assert_allclose(H, H_ref, rtol=1e-9, atol=1e-12)
+
+
+def _precision_first_failure(ratios, correct, precision=0.9):  # stops at the first threshold below the target
+    order = np.argsort(ratios, kind="stable")
+    r, c = np.asarray(ratios, float)[order], np.asarray(correct, bool)[order]
+    best = 0.0
+    for k in range(1, len(r) + 1):
+        if c[:k].mean() < precision:
+            break
+        best = float(r[k - 1])
+    return best
+
+
+def _precision_strict(ratios, correct, precision=0.9):  # keeps ratio < t, and returns that t
+    ratios, correct = np.asarray(ratios, float), np.asarray(correct, bool)
+    best = 0.0
+    for t in np.unique(ratios):
+        kept = ratios < t
+        if kept.any() and correct[kept].mean() >= precision:
+            best = float(t)
+    return best
+
+
+def _precision_ties_split(ratios, correct, precision=0.9):  # ranks matches one by one, splitting ties
+    order = np.argsort(ratios, kind="stable")
+    r, c = np.asarray(ratios, float)[order], np.asarray(correct, bool)[order]
+    prec = np.cumsum(c) / np.arange(1, len(c) + 1)
+    ok = prec >= precision
+    return float(r[ok].max()) if ok.any() else 0.0
+
+
+def _precision_smallest(ratios, correct, precision=0.9):  # the smallest threshold reaching the target
+    ratios, correct = np.asarray(ratios, float), np.asarray(correct, bool)
+    for t in np.unique(ratios):
+        if correct[ratios <= t].mean() >= precision:
+            return float(t)
+    return 0.0
+
+
+@pytest.mark.parametrize("wrong", [_precision_first_failure, _precision_strict, _precision_ties_split,
+                                   _precision_smallest])
+def test_5_5_wrong_solutions_fail(wrong):
+    assert not passes("5.5", wrong)
 
 
 # ----------------------------------------------------------------------------- (c) calling the reference
@@ -220,7 +292,9 @@ def test_5_4_wrong_solutions_fail(wrong):
     ("5.1", lambda desc1, desc2, ratio=0.8: matching.ratio_test(desc1, desc2, ratio)),
     ("5.2", lambda src, dst: geometry.fit_affine(src, dst)),
     ("5.3", lambda src, dst: geometry.fit_homography(src, dst)),
-    ("5.4", lambda w, s, p: geometry.ransac_iterations(w, s, p)),
+    ("5.4", lambda src, dst, t, p, m, seed: geometry.ransac_homography_counted(src, dst, t, p, m, seed)),
+    ("5.4", lambda src, dst, t, p, m, seed: geometry.ransac_homography(src, dst, t, p, m, seed) + (1,)),
+    ("5.5", lambda r, c, p: matching.threshold_for_precision(r, c, p)),
 ])
 def test_calling_the_reference_earns_nothing(ex_id, cheat):
     result = evaluate(ex_id, cheat)
@@ -252,5 +326,5 @@ def test_other_library_functions_may_be_used():
 
 
 def test_feedback_names_the_failing_case():
-    result = evaluate("5.4", _iters_floor)
+    result = evaluate("5.5", _precision_smallest)
     assert "case '" in result.feedback and "expected" in result.feedback

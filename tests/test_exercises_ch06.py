@@ -79,29 +79,45 @@ def test_6_1_wrong_solutions_fail(wrong):
     assert not passes("6.1", wrong)
 
 
-def _emd_l1(a, b):  # bin-to-bin L1: ignores how far the mass moves
-    return np.abs(np.asarray(a, float) - np.asarray(b, float)).sum(axis=-1)
+def _knn_variant(order="bound", stop="kth", normalise=True):
+    """The instructor's pruned EMD search with one realistic mistake switched on."""
+    def emd_knn(query, database, k):
+        def centroid(colors, weights):
+            w = np.asarray(weights, float)
+            return w @ np.asarray(colors, float) / (w.sum() if normalise else 1.0)
+        cq = centroid(*query)
+        bounds = np.array([np.linalg.norm(cq - centroid(c, w)) for c, w in database])
+        visit = np.argsort(bounds, kind="stable") if order == "bound" else np.arange(len(database))
+        found = []
+        for rank, i in enumerate(visit):
+            if len(found) >= k:
+                kth = sorted(found)[k - 1][0] if stop == "kth" else sorted(found)[0][0]
+                if bounds[i] >= kth:
+                    if order == "bound":
+                        break
+                    continue
+            found.append((descriptors.emd(*query, *database[i]), rank, int(i)))
+        return np.array([i for _, _, i in sorted(found)[:k]], dtype=np.int64), len(found)
+    return emd_knn
 
 
-def _emd_signed(a, b):  # forgets the absolute value
-    return np.cumsum(np.asarray(a, float) - np.asarray(b, float), axis=-1).sum(axis=-1)
+def _knn_no_pruning(query, database, k):  # computes every EMD
+    d = np.array([descriptors.emd(*query, *x) for x in database])
+    return np.argsort(d, kind="stable")[:k].astype(np.int64), len(database)
 
 
-def _emd_squared(a, b):  # squared CDF differences (Cramér–von Mises), not the EMD
-    return (np.cumsum(np.asarray(a, float) - np.asarray(b, float), axis=-1) ** 2).sum(axis=-1)
-
-
-def _emd_mean(a, b):  # divides by the number of bins
-    return np.abs(np.cumsum(np.asarray(a, float) - np.asarray(b, float), axis=-1)).mean(axis=-1)
-
-
-def _emd_flat(a, b):  # sums over every axis: no broadcasting
-    return float(np.abs(np.cumsum(np.asarray(a, float) - np.asarray(b, float), axis=-1)).sum())
-
-
-@pytest.mark.parametrize("wrong", [_emd_l1, _emd_signed, _emd_squared, _emd_mean, _emd_flat])
+@pytest.mark.parametrize("wrong", [
+    _knn_no_pruning,
+    _knn_variant(order="index"),        # prunes, but visits the database in index order (more EMDs)
+    _knn_variant(stop="best"),          # stops against the best EMD instead of the k-th: loses neighbours
+    _knn_variant(normalise=False),      # Σ w·c without dividing by Σ w: not a bound for pixel counts
+])
 def test_6_2_wrong_solutions_fail(wrong):
     assert not passes("6.2", wrong)
+
+
+def test_6_2_the_variant_without_mistakes_passes():
+    assert passes("6.2", _knn_variant())
 
 
 def _pool_array_split(energy, grid):  # np.array_split: the larger cells come first
@@ -155,35 +171,36 @@ def test_6_3_wrong_solutions_fail(wrong):
     assert not passes("6.3", wrong)
 
 
-def _recall_ascending(similarity, relevant, length):  # treats similarities as distances
-    return SOLUTIONS.shortlist_recall(-np.asarray(similarity, float), relevant, length)
-
-
-def _recall_pooled(similarity, relevant, length):  # pooled over queries instead of averaged
+def _length_pooled(similarity, relevant, recall=0.9):  # pooled recall over queries instead of the mean
     s, r = np.asarray(similarity, float), np.asarray(relevant, bool)
-    top = np.argsort(-s, axis=1, kind="stable")[:, :length]
-    return float(np.take_along_axis(r, top, axis=1).sum() / r.sum())
+    found = np.take_along_axis(r, np.argsort(-s, axis=1, kind="stable"), axis=1).sum(axis=0).cumsum()
+    return int(np.argmax(found / r.sum() >= recall)) + 1
 
 
-def _recall_off_by_one(similarity, relevant, length):  # keeps length + 1 items
-    n = np.asarray(similarity).shape[1]
-    return SOLUTIONS.shortlist_recall(similarity, relevant, min(length + 1, n))
+def _length_zero_based(similarity, relevant, recall=0.9):  # returns the index of the length, not the length
+    return SOLUTIONS.shortlist_length(similarity, relevant, recall) - 1
 
 
-def _recall_precision(similarity, relevant, length):  # divides by the length: precision, not recall
+def _length_ascending(similarity, relevant, recall=0.9):  # treats similarities as distances
+    return SOLUTIONS.shortlist_length(-np.asarray(similarity, float), relevant, recall)
+
+
+def _length_strict(similarity, relevant, recall=0.9):  # recall must exceed the target
     s, r = np.asarray(similarity, float), np.asarray(relevant, bool)
-    top = np.argsort(-s, axis=1, kind="stable")[:, :length]
-    return float(np.mean(np.take_along_axis(r, top, axis=1).sum(axis=1) / length))
+    found = np.take_along_axis(r, np.argsort(-s, axis=1, kind="stable"), axis=1).cumsum(axis=1)
+    mean = (found / r.sum(axis=1, keepdims=True)).mean(axis=0)
+    ok = mean > recall
+    return int(np.argmax(ok)) + 1 if ok.any() else s.shape[1]
 
 
-def _recall_ties_last(similarity, relevant, length):  # ties broken towards the higher index
-    s = np.asarray(similarity, float)
-    flipped = SOLUTIONS.shortlist_recall(s[:, ::-1], np.asarray(relevant)[:, ::-1], length)
-    return flipped
+def _length_every_query(similarity, relevant, recall=0.9):  # every query must reach the target
+    s, r = np.asarray(similarity, float), np.asarray(relevant, bool)
+    found = np.take_along_axis(r, np.argsort(-s, axis=1, kind="stable"), axis=1).cumsum(axis=1)
+    return int(np.argmax((found / r.sum(axis=1, keepdims=True) >= recall).all(axis=0))) + 1
 
 
-@pytest.mark.parametrize("wrong", [_recall_ascending, _recall_pooled, _recall_off_by_one, _recall_precision,
-                                   _recall_ties_last])
+@pytest.mark.parametrize("wrong", [_length_pooled, _length_zero_based, _length_ascending, _length_strict,
+                                   _length_every_query])
 def test_6_4_wrong_solutions_fail(wrong):
     assert not passes("6.4", wrong)
 
@@ -192,9 +209,9 @@ def test_6_4_wrong_solutions_fail(wrong):
 
 @pytest.mark.parametrize("ex_id,cheat", [
     ("6.1", lambda hue, weights, bins: descriptors.soft_hue_histogram(hue, weights, bins)),
-    ("6.2", lambda a, b: descriptors.emd_1d(a, b)),
+    ("6.2", lambda query, database, k: descriptors.emd_knn(query, database, k)),
     ("6.3", lambda energy, grid: gist.grid_pool(energy, grid)),
-    ("6.4", lambda similarity, relevant, length: rerank.shortlist_recall(similarity, relevant, length)),
+    ("6.4", lambda similarity, relevant, recall: rerank.shortlist_length(similarity, relevant, recall)),
 ])
 def test_calling_the_reference_earns_nothing(ex_id, cheat):
     result = evaluate(ex_id, cheat)
@@ -203,12 +220,12 @@ def test_calling_the_reference_earns_nothing(ex_id, cheat):
 
 
 def test_other_library_functions_may_be_used():
-    """6.4 through the library's shortlist (not the reference): allowed, and right."""
-    def via_shortlist(similarity, relevant, length):
-        top = rerank.shortlist(similarity, length)
-        r = np.asarray(relevant, bool)
-        return float(np.mean(np.take_along_axis(r, top, axis=1).sum(axis=1) / r.sum(axis=1)))
-    assert passes("6.4", via_shortlist)
+    """6.4 through the library's recall curve (not the reference): allowed, and right."""
+    def via_curve(similarity, relevant, recall):
+        n = np.asarray(similarity).shape[1]
+        curve = rerank.shortlist_recall_curve(similarity, relevant, np.arange(1, n + 1))
+        return int(np.argmax(curve >= recall)) + 1
+    assert passes("6.4", via_curve)
 
 
 # ----------------------------------------------------------------------------- (d) stubs

@@ -9,7 +9,7 @@ from imsearch.grading.checks import all_exercises, evaluate
 
 from exercise_helpers import load_solutions, passes
 
-IDS = ["7.1", "7.2", "7.3", "7.4"]
+IDS = ["7.1", "7.2", "7.3", "7.4", "7.5"]
 
 
 SOLUTIONS = load_solutions(7)
@@ -32,10 +32,13 @@ def test_a_vectorised_alternative_also_passes_7_1():
     assert passes("7.1", vectorised)
 
 
-def test_a_popcount_alternative_also_passes_7_3():
-    def popcount(a, b):
-        return np.bitwise_count(np.asarray(a, np.uint64)[:, None] ^ np.asarray(b, np.uint64)[None, :])
-    assert passes("7.3", popcount)
+def test_a_loop_over_pairs_with_the_library_distances_passes_7_3():
+    # hamming_distances is no exercise's reference any more: a solution may use it
+    def he_votes(query_words, query_signatures, words, signatures, image_ids, n_images, threshold=24):
+        h = descriptors.hamming_distances(np.asarray(query_signatures, np.uint64), np.asarray(signatures, np.uint64))
+        ok = (np.asarray(query_words)[:, None] == np.asarray(words)[None, :]) & (h <= threshold)
+        return np.bincount(np.asarray(image_ids), weights=ok.sum(axis=0), minlength=n_images).astype(np.int64)
+    assert passes("7.3", he_votes)
 
 
 # ----------------------------------------------------------------------------- (b) wrong solutions fail
@@ -126,28 +129,56 @@ def test_7_2_wrong_solutions_fail(wrong):
     assert not passes("7.2", wrong)
 
 
-def _hamming_low_32_bits(a, b):
-    x = (np.asarray(a, np.uint64)[:, None] ^ np.asarray(b, np.uint64)[None, :]) & np.uint64(0xFFFFFFFF)
-    return np.bitwise_count(x).astype(np.int64)
+def _votes_variant(strict=False, any_word=False, once_per_query=False, per_query_image=False):
+    """The instructor's he_votes with one realistic mistake switched on."""
+    def he_votes(query_words, query_signatures, words, signatures, image_ids, n_images, threshold=24):
+        words, sigs, imgs = np.asarray(words), np.asarray(signatures, np.uint64), np.asarray(image_ids)
+        votes = np.zeros(n_images, dtype=np.int64)
+        for w, s in zip(np.asarray(query_words), np.asarray(query_signatures, np.uint64)):
+            same = np.ones(len(words), bool) if any_word else words == w
+            bits = np.bitwise_count(sigs[same] ^ s)
+            hit = imgs[same][(bits < threshold) if strict else (bits <= threshold)]
+            if once_per_query:
+                hit = np.unique(hit)       # one vote per image and query descriptor
+            np.add.at(votes, hit, 1)
+        if per_query_image:
+            votes = (votes > 0).astype(np.int64)
+        return votes
+    return he_votes
 
 
-def _hamming_xor_value(a, b):
-    return (np.asarray(a, np.uint64)[:, None] ^ np.asarray(b, np.uint64)[None, :]).astype(np.int64)
-
-
-def _hamming_float_difference(a, b):
-    d = np.abs(np.asarray(a, float)[:, None] - np.asarray(b, float)[None, :])
-    return np.round(np.log2(d + 1)).astype(np.int64)
-
-
-def _hamming_and_instead_of_xor(a, b):
-    return np.bitwise_count(np.asarray(a, np.uint64)[:, None] & np.asarray(b, np.uint64)[None, :]).astype(np.int64)
-
-
-@pytest.mark.parametrize("wrong", [_hamming_low_32_bits, _hamming_xor_value, _hamming_float_difference,
-                                   _hamming_and_instead_of_xor])
+@pytest.mark.parametrize("wrong", [_votes_variant(strict=True), _votes_variant(any_word=True),
+                                   _votes_variant(once_per_query=True), _votes_variant(per_query_image=True)])
 def test_7_3_wrong_solutions_fail(wrong):
     assert not passes("7.3", wrong)
+
+
+def test_7_3_the_variant_without_mistakes_passes():
+    assert passes("7.3", _votes_variant())
+
+
+def _chance_strict(n_bits, threshold):  # P(h < t) instead of P(h <= t)
+    from math import comb
+    return sum(comb(n_bits, i) for i in range(min(threshold, n_bits + 1))) / 2 ** n_bits
+
+
+def _chance_normal(n_bits, threshold):  # the normal approximation, without continuity correction
+    from math import erf, sqrt
+    return 0.5 * (1 + erf((threshold - n_bits / 2) / sqrt(n_bits / 4) / sqrt(2)))
+
+
+def _chance_point(n_bits, threshold):  # only h = t exactly
+    from math import comb
+    return comb(n_bits, threshold) / 2 ** n_bits if threshold <= n_bits else 0.0
+
+
+def _chance_linear(n_bits, threshold):  # "t bits out of n": t / n
+    return min(threshold / n_bits, 1.0)
+
+
+@pytest.mark.parametrize("wrong", [_chance_strict, _chance_normal, _chance_point, _chance_linear])
+def test_7_5_wrong_solutions_fail(wrong):
+    assert not passes("7.5", wrong)
 
 
 def _assign(x, c):
@@ -219,7 +250,8 @@ def _via_index(ptr, ids, weights, query_words, query_weights, n_images):
     ("7.1", _via_index),
     ("7.2", lambda counts: descriptors.tfidf_weights(counts)),
     ("7.2", lambda counts: descriptors.tfidf(counts).toarray()),
-    ("7.3", lambda a, b: descriptors.hamming_distances(a, b)),
+    ("7.3", lambda *args: invindex.he_votes(*args)),
+    ("7.5", lambda n, t: descriptors.chance_match_probability(n, t)),
     ("7.4", lambda x, centroids: descriptors.vlad_aggregate(x, centroids)),
 ])
 def test_calling_the_reference_earns_nothing(ex_id, cheat):

@@ -315,3 +315,43 @@ def test_synthetic_homography_pair_has_exact_ground_truth():
     assert len(hard["matches"]) >= 4 * len(p["matches"]) and hard["labels"].mean() < 0.2
     again = mt.synthetic_homography_pair(img, seed=1, strength=0.2, n_features=600)
     np.testing.assert_array_equal(again["matches"], p["matches"])
+
+
+def test_threshold_for_precision_against_a_loop_over_thresholds():
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        scores = np.round(rng.random(60), 2)
+        correct = rng.random(60) > scores
+        for target in (0.5, 0.8, 0.95):
+            want = max([t for t in np.unique(scores) if correct[scores <= t].mean() >= target], default=0.0)
+            assert mt.threshold_for_precision(scores, correct, target) == want
+
+
+def test_threshold_for_precision_closed_form_and_bad_input():
+    # precision at .1: 1, .2: 1/2, .3: 2/3: target 0.6 skips the dip at 0.2
+    assert mt.threshold_for_precision([0.3, 0.1, 0.2], [True, True, False], 0.6) == 0.3
+    assert mt.threshold_for_precision([0.3, 0.1, 0.2], [True, True, False], 0.9) == 0.1
+    assert mt.threshold_for_precision([], np.zeros(0, bool), 0.9) == 0.0
+    with pytest.raises(ValueError, match="precision"):
+        mt.threshold_for_precision([0.1], [True], 0.0)
+
+
+def test_nn_match_statistics_against_naive_loops():
+    rng = np.random.default_rng(0)
+    k1, k2 = rng.uniform(0, 100, (30, 2)), rng.uniform(0, 100, (40, 2))
+    k2[:20] = k1[:20] + [5.0, -2.0] + rng.normal(0, 0.5, (20, 2))   # 20 keypoints have a partner
+    d1, d2 = rng.normal(size=(30, 8)), rng.normal(size=(40, 8))
+    d2[:20] = d1[:20] + 0.1 * rng.normal(size=(20, 8))
+    H = np.array([[1.0, 0, 5.0], [0, 1.0, -2.0], [0, 0, 1.0]])
+    st = mt.nn_match_statistics(k1, k2, d1, d2, H, threshold_px=3.0)
+    dist = np.linalg.norm(d1[:, None] - d2[None], axis=2)
+    nn = dist.argmin(axis=1)
+    np.testing.assert_array_equal(st["matches"][:, 1], nn)
+    np.testing.assert_allclose(st["distances"], dist.min(axis=1))
+    np.testing.assert_allclose(st["ratios"], dist.min(axis=1) / np.sort(dist, axis=1)[:, 1])
+    partner = np.array([min(np.hypot(*(k1[i] + [5, -2] - k2[j])) for j in range(40)) < 3.0 for i in range(30)])
+    np.testing.assert_array_equal(st["has_partner"], partner)
+    assert st["n_positives"] == partner.sum() == mt.n_correspondences(k1, k2, H, 3.0)
+    np.testing.assert_array_equal(st["correct"], np.hypot(*(k1 + [5, -2] - k2[nn]).T) < 3.0)
+    with pytest.raises(ValueError, match="one row per descriptor"):
+        mt.nn_match_statistics(k1[:5], k2, d1, d2, H)

@@ -289,6 +289,50 @@ def n_correspondences(kps1, kps2, H, threshold_px=3.0) -> int:
     return int((d < threshold_px).sum())
 
 
+def nn_match_statistics(kps1, kps2, desc1, desc2, H, threshold_px=3.0) -> dict:
+    """Every nearest-neighbour match of image 1 with its ratio, its distance and whether it is right.
+
+    Chapter 5's look at winner-takes-all matching on repeated structure: a wrong match
+    whose keypoint *has* a true partner among image 2's keypoints lost to a look-alike;
+    one without a partner (not detected, out of view) got a random winner.
+
+    Parameters
+    ----------
+    kps1, kps2 : (N1, >=2), (N2, >=2) array_like of float
+    desc1, desc2 : (N1, D), (N2, D) array_like of float, N2 >= 2
+    H : (3, 3) array_like of float
+        Image 1 → image 2 (ground truth).
+    threshold_px : float > 0
+
+    Returns
+    -------
+    dict
+        ``matches`` (N1, 2) int64 ``[i, nearest j]``; ``ratios`` (N1,) ``d1 / d2``;
+        ``distances`` (N1,) ``d1``; ``correct`` (N1,) bool (:func:`match_correct`);
+        ``has_partner`` (N1,) bool, keypoint ``i`` maps within ``threshold_px`` of some
+        keypoint of image 2; ``n_positives`` int, their number.
+    """
+    from scipy.spatial import cKDTree
+
+    from .geometry.transforms import apply_homography
+
+    matches, ratios = nn_ratios(desc1, desc2)
+    d1, d2 = _desc_pair(desc1, desc2, min2=2)
+    p1, p2 = _keypoints(kps1, "kps1"), _keypoints(kps2, "kps2")
+    if len(p1) != len(d1) or len(p2) != len(d2):
+        raise ValueError(f"kps1 and kps2 must have one row per descriptor ({len(d1)}, {len(d2)}), "
+                         f"got {len(p1)} and {len(p2)}")
+    correct = match_correct(p1, p2, matches, H, threshold_px)
+    q = apply_homography(_H(H), p1)
+    fin = np.all(np.isfinite(q), axis=1)
+    has_partner = np.zeros(len(p1), dtype=bool)
+    if fin.any():
+        has_partner[fin] = cKDTree(p2).query(q[fin], k=1)[0] < threshold_px
+    distances = np.linalg.norm(d1 - d2[matches[:, 1]], axis=1)
+    return {"matches": matches, "ratios": ratios, "distances": distances, "correct": correct,
+            "has_partner": has_partner, "n_positives": int(has_partner.sum())}
+
+
 def match_precision_recall(kps1, kps2, matches, H, threshold_px=3.0):
     """Precision and recall of a set of matches against a ground-truth homography.
 
@@ -351,6 +395,33 @@ def precision_recall_curve(scores, correct, n_positives=None):
     precision = tp[k] / (k + 1.0)
     recall = tp[k] / n_pos if n_pos else np.zeros(len(k))
     return s[k], precision, recall
+
+
+def threshold_for_precision(scores, correct, precision=0.9) -> float:
+    """The loosest acceptance threshold whose accepted matches still reach a target precision.
+
+    Chapter 5's choice of the ratio-test threshold on a pair with ground truth: among the
+    thresholds ``t`` of :func:`precision_recall_curve` (the distinct scores; a match is
+    accepted when its score is ``<= t``), the largest whose precision is at least
+    ``precision``. Precision is not monotone in ``t``, so every threshold is examined.
+
+    Parameters
+    ----------
+    scores : (M,) array_like of float
+        Lower is better (ratios ``d1 / d2``, distances).
+    correct : (M,) array_like of bool
+    precision : float in (0, 1]
+        The target.
+
+    Returns
+    -------
+    float
+        The threshold, or 0.0 when no threshold reaches the target (or ``M = 0``).
+    """
+    target = check_number(precision, "precision", minimum=0.0, maximum=1.0, strict_min=True)
+    thresholds, prec, _ = precision_recall_curve(scores, correct)
+    ok = prec >= target
+    return float(thresholds[ok].max()) if ok.any() else 0.0
 
 
 def average_precision(scores, correct, n_positives=None) -> float:

@@ -55,3 +55,17 @@ def test_trained_embedding_splits_each_word_in_half():
     bits = descriptors.unpack_bits(he.signatures(x, words), 8)
     for j in range(2):                         # each bit is 1 for half of the word's training descriptors
         np.testing.assert_allclose(bits[words == j].mean(axis=0), 0.5, atol=0.01)
+
+
+def test_chance_match_probability_closed_forms_and_simulation():
+    assert descriptors.chance_match_probability(64, 32) == pytest.approx(0.5 + 0.5 * 1.832624140942e18 / 2 ** 64)
+    assert descriptors.chance_match_probability(4, 0) == 1 / 16
+    assert descriptors.chance_match_probability(4, 4) == 1.0 == descriptors.chance_match_probability(4, 10)
+    assert descriptors.chance_match_probability(2, 1) == 0.75
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 2 ** 63, 4000, dtype=np.uint64) * np.uint64(2) + rng.integers(0, 2, 4000, dtype=np.uint64)
+    b = rng.integers(0, 2 ** 63, 4000, dtype=np.uint64) * np.uint64(2) + rng.integers(0, 2, 4000, dtype=np.uint64)
+    h = np.bitwise_count(a ^ b)
+    assert np.mean(h <= 28) == pytest.approx(descriptors.chance_match_probability(64, 28), abs=0.02)
+    with pytest.raises(ValueError, match="n_bits"):
+        descriptors.chance_match_probability(0, 1)

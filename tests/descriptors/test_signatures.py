@@ -162,3 +162,41 @@ def test_plot_signatures_draws_weighted_bars():
     assert bar_ax.get_xlabel() == "fraction of the pixels" and fig.axes[0].get_title() == "two colours"
     with pytest.raises(ValueError, match="same length"):
         viz.plot_signatures([img, img], [sig])
+
+
+def _random_signatures(rng, n, d=3):
+    sigs = []
+    for _ in range(n):
+        k = int(rng.integers(2, 7))
+        sigs.append((rng.normal(0, 20, (k, d)) + rng.normal(0, 30, d), rng.dirichlet(np.ones(k))))
+    return sigs
+
+
+def test_emd_lower_bound_is_below_the_emd_and_exact_for_a_translation():
+    rng = np.random.default_rng(0)
+    sigs = _random_signatures(rng, 12)
+    for a, b in zip(sigs[:-1], sigs[1:]):
+        assert descriptors.emd_lower_bound(*a, *b) <= descriptors.emd(*a, *b) + 1e-3
+    c, w = sigs[0]
+    # a whole palette moved by (3, 4, 0): every unit of mass travels 5, the centroid too
+    assert descriptors.emd_lower_bound(c, w, c + [3.0, 4.0, 0.0], w) == pytest.approx(5.0)
+    assert descriptors.emd(c, w, c + [3.0, 4.0, 0.0], w) == pytest.approx(5.0, rel=1e-5)
+    with pytest.raises(ValueError, match="same dimension"):
+        descriptors.emd_lower_bound(c, w, c[:, :2], w)
+
+
+def test_emd_knn_equals_brute_force_and_prunes():
+    rng = np.random.default_rng(1)
+    database = _random_signatures(rng, 60)
+    for q in _random_signatures(rng, 4):
+        exact = descriptors.emd_distances([q], database)[0]
+        for k in (1, 5):
+            idx, n_exact = descriptors.emd_knn(q, database, k)
+            np.testing.assert_array_equal(idx, np.argsort(exact, kind="stable")[:k])
+            assert k <= n_exact < len(database)
+    idx, n_exact = descriptors.emd_knn(database[0], database, len(database))
+    assert n_exact == len(database) and sorted(idx.tolist()) == list(range(len(database)))
+    with pytest.raises(ValueError, match="k"):
+        descriptors.emd_knn(database[0], database, 0)
+    with pytest.raises(ValueError, match="colour dimension"):
+        descriptors.emd_knn((np.zeros((2, 2)), np.ones(2)), database, 1)

@@ -52,3 +52,27 @@ def test_course_data_without_the_pack_falls_back_to_embedded_photos(tmp_path, mo
     for q, pos in zip(es.query_indices, es.positives):
         assert all(es.groups[p] == es.groups[q] for p in pos)
     assert all(max(im.shape[:2]) <= 320 for im in es.images + es.train)
+
+
+def test_evaluate_course_variants_on_both_benchmarks_and_the_table():
+    from types import SimpleNamespace
+
+    rng = np.random.default_rng(15)
+    train, db, refs = _features(rng, [40] * 10), _features(rng, [30] * 6), _features(rng, [30] * 4)
+    pipe = eval.Pipeline(train, 8, cache=False)
+    queries, copy_queries = db.select([0, 3]), refs.select([1, 2])
+    scenes = SimpleNamespace(query_indices=np.array([0, 3]),
+                             evaluate=lambda s: {"mAP": float(np.mean(np.argmax(s, axis=1) == [0, 3]))})
+    copies = SimpleNamespace(evaluate_similarity=lambda s: {"uAP": float(np.mean(np.argmax(s, axis=1) == [1, 2]))})
+    data = SimpleNamespace(scenes=scenes, copy_detection=copies, scenes_database=db, scenes_queries=queries,
+                           copy_references=refs, copy_queries=copy_queries)
+    rows = eval.evaluate_course_variants(data, {8: pipe}, ("bow", "vlad"), progress=False)
+    assert [r["variant"] for r in rows] == ["bow", "vlad"]
+    assert all(r["mAP"] == 1.0 and r["uAP"] == 1.0 for r in rows)
+    assert rows[0]["similarity"].shape == (2, 6) and rows[0]["similarity_copy"].shape == (2, 4)
+    header, table = eval.variants_table(rows)
+    assert header == ["variant", "k", "dim", "scenes mAP", "copy µAP"]
+    assert table[0] == ["bow", 8, 8, 1.0, 1.0]
+    no_copy = SimpleNamespace(**{**vars(data), "copy_detection": None})
+    rows = eval.evaluate_course_variants(no_copy, {8: pipe}, ("bow",), progress=False)
+    assert "uAP" not in rows[0] and eval.variants_table(rows)[0] == ["variant", "k", "dim", "scenes mAP"]

@@ -165,3 +165,14 @@ def test_command_line_without_the_data_pack(cache, monkeypatch, capsys):
     monkeypatch.delenv("IMSEARCH_DATA_MIRROR", raising=False)
     assert gb.main([]) == 1
     assert "IMSEARCH_DATA_MIRROR" in capsys.readouterr().err
+
+
+def test_copy_predictions_reproduce_the_benchmark_scores(cache):
+    cd = bm.embedded_copy_detection()
+    res = gb.evaluate_copy_detection(cd, ["hsv_hist"], progress=False)["hsv_hist"]
+    raw = gb.copy_predictions(cd, "hsv_hist")
+    normalised = gb.copy_predictions(cd, "hsv_hist", normalised=True)
+    assert len(raw[0]) == 10 * len(cd.queries) or len(raw[0]) == len(cd.queries) * min(10, len(cd.references))
+    assert cd.evaluate(raw)["uAP"] == pytest.approx(res["uAP"])
+    assert cd.evaluate(normalised)["uAP"] == pytest.approx(res["uAP_SN"])
+    assert not np.allclose(raw[2], normalised[2])

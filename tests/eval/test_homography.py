@@ -18,3 +18,27 @@ def test_summarize_homography_results():
     assert math.isnan(b["mean_error_success_px"])
     with pytest.raises(ValueError, match="rows must not be empty"):
         eval.summarize_homography_results([])
+
+
+def test_benchmark_pairs_stand_ins_and_bad_kind(monkeypatch):
+    import numpy as np
+    from imsearch.data import pack
+
+    monkeypatch.setattr(pack, "have_dataset", lambda name: False)  # no data pack: the stand-ins
+    calls = []
+    from imsearch import matching
+
+    def fake_pair(image, seed=0, strength=0.25, outlier_fraction=0.0, **kw):
+        calls.append((seed, strength, outlier_fraction))
+        return {"A": image, "B": image, "matches": np.zeros((4, 4)), "labels": np.ones(4), "H_BtoA": np.eye(3),
+                "verified": np.zeros((8, 4))}
+
+    monkeypatch.setattr(matching, "synthetic_homography_pair", fake_pair)
+    hard = eval.benchmark_pairs("evd", progress=False)
+    assert [p["name"] for p in hard] == list(eval.STAND_IN_PHOTOS["evd"])
+    assert set(hard[0]) == {"name", "matches", "labels"}
+    assert calls[0] == (10, 0.45, 0.85)
+    easy = eval.benchmark_pairs("homogr", progress=False)
+    assert len(easy) == 8 and "H_BtoA" in easy[0] and calls[-1] == (7, 0.3, 0.3)
+    with pytest.raises(ValueError, match="kind must be"):
+        eval.benchmark_pairs("oxford")

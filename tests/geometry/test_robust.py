@@ -98,3 +98,20 @@ def test_is_degenerate_sample():
     assert not geometry.is_degenerate_sample(sq[:1], sq[:1], "translation")
     with pytest.raises(ValueError, match="a minimal sample for a homography has 4"):
         geometry.is_degenerate_sample(np.vstack([sq, sq]), np.vstack([sq, sq]))
+
+
+def test_ransac_homography_counted_is_ransac_with_its_sample_count():
+    rng = np.random.default_rng(5)
+    H = geometry.random_transformation("homography", seed=1, center=(200, 200), scale_px=300, strength=0.3)
+    src = rng.uniform(0, 400, (80, 2))
+    dst = geometry.apply_homography(H, src) + rng.normal(0, 0.3, (80, 2))
+    dst[:40] = rng.uniform(0, 400, (40, 2))                      # 50 % outliers
+    H1, mask1, n = geometry.ransac_homography_counted(src, dst, 3.0, 0.99, 5000, seed=3)
+    H2, mask2 = geometry.ransac_homography(src, dst, 3.0, 0.99, 5000, seed=3)
+    np.testing.assert_array_equal(mask1, mask2)
+    np.testing.assert_allclose(H1, H2)
+    _, _, steps = geometry.ransac_trace(src, dst, "homography", 3.0, 0.99, 5000, seed=3)
+    assert n == len(steps)
+    # the adaptive rule stopped it: the bound of the last step is reached, far below the cap
+    assert n == steps[-1]["iterations_needed"] < 5000
+    assert geometry.ransac_homography_counted(src, dst, 3.0, 0.99, 7, seed=3)[2] == 7  # the cap

@@ -17,6 +17,9 @@ from imsearch.grading.checks import Case, Exercise, all_exercises
 BY_READING = {
     "7.1": ["imsearch.index.inverted_file._accumulate"],  # the engine of score_postings and InvertedIndex
     "7.2": ["imsearch.descriptors.bow.tfidf"],             # the same weights as a sparse matrix
+    "5.4": ["imsearch.geometry.robust._ransac", "imsearch.geometry.robust._sampled_hypotheses",  # RANSAC's engine,
+            "imsearch.geometry.robust.ransac", "imsearch.geometry.robust.ransac_homography",      # which these run
+            "imsearch.geometry.robust.ransac_trace"],                                            # (len(steps))
 }
 
 
@@ -36,7 +39,6 @@ def test_known_siblings_are_found(discovered):
     assert "imsearch.descriptors.bow.assign_words" in discovered["1.4"]
     assert "imsearch.signal.color._rgb_to_yuv" in discovered["2.2"]
     assert "imsearch.signal.color._srgb_to_linear" in discovered["2.4"]
-    assert "imsearch.index.reranking.shortlist_recall_curve" in discovered["6.4"]  # via lengths=[k], [0]
 
 
 def _double(x):

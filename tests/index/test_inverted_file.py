@@ -231,3 +231,30 @@ def test_hamming_file_bad_inputs():
         hif.scores([1], np.array([1], dtype=np.uint64), [0], sigma=0.0)
     with pytest.raises(ValueError, match="word_weights"):
         HammingInvertedFile(4, word_weights=np.ones(3))
+
+
+@pytest.mark.parametrize("threshold", [0, 20, 32, 64])
+def test_he_votes_equal_the_hamming_file_histograms_and_a_loop(threshold):
+    rng = np.random.default_rng(11)
+    dw, ds, di = _random_descriptors(rng, 6, 20, 4)
+    qw, qs, _ = _random_descriptors(rng, 1, 12, 4)
+    qw[:3], qs[:3] = dw[:3], ds[:3]                               # exact matches
+    votes = invindex.he_votes(qw, qs, dw, ds, di, 6, threshold)
+    hif = HammingInvertedFile(4)
+    hif.add(dw, ds, di, 6)
+    hist = hif.match_histograms(qw, qs, np.zeros(len(qw), np.int64), 1)
+    np.testing.assert_array_equal(votes, hist[0, :, :threshold + 1].sum(axis=1))
+    loop = np.zeros(6, np.int64)
+    for w, s in zip(qw, qs):
+        for w2, s2, i in zip(dw, ds, di):
+            loop[i] += w == w2 and bin(int(s) ^ int(s2)).count("1") <= threshold
+    np.testing.assert_array_equal(votes, loop)
+
+
+def test_he_votes_bad_inputs():
+    w, s = np.array([0, 1]), np.array([1, 2], np.uint64)
+    with pytest.raises(ValueError, match="image_ids"):
+        invindex.he_votes(w, s, w, s, np.array([0, 3]), 2)
+    with pytest.raises(ValueError, match="threshold"):
+        invindex.he_votes(w, s, w, s, np.array([0, 1]), 2, threshold=65)
+    assert invindex.he_votes(w[:0], s[:0], w, s, np.array([0, 1]), 2).tolist() == [0, 0]

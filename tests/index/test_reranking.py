@@ -143,3 +143,22 @@ def test_two_stage_search_bad_inputs():
     out = index.two_stage_search(sim, [f], [f] * 3, 2, exclude=[0], progress=False)
     np.testing.assert_array_equal(out["shortlist"], [[1, 2]])
     assert np.all(out["inliers"] == 0)
+
+
+def test_shortlist_length_is_the_first_length_reaching_the_target():
+    rng = np.random.default_rng(4)
+    sim = rng.random((7, 30))
+    rel = rng.random((7, 30)) < 0.2
+    rel[np.arange(7), rng.integers(0, 30, 7)] = True
+    for target in (0.3, 0.5, 0.9, 1.0):
+        want = next(L for L in range(1, 31) if index.shortlist_recall(sim, rel, L) >= target)
+        assert index.shortlist_length(sim, rel, target) == want
+
+
+def test_shortlist_length_closed_form_and_bad_input():
+    # query 0 finds its one positive at rank 1, query 1 at rank 3: mean recall 0.5 at L = 1, 1 at L = 3
+    sim = np.array([[0.9, 0.5, 0.1], [0.9, 0.5, 0.1]])
+    rel = np.array([[True, False, False], [False, False, True]])
+    assert index.shortlist_length(sim, rel, 0.5) == 1 and index.shortlist_length(sim, rel, 0.75) == 3
+    with pytest.raises(ValueError, match="recall"):
+        index.shortlist_length(sim, rel, 0.0)

@@ -21,11 +21,23 @@ def soft_hue_histogram(hue, weights, bins):
     return hist / weights.sum()
 
 
-def emd_1d(a, b):
-    """On a line the EMD is the L1 distance between the cumulative histograms."""
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    return np.abs(np.cumsum(a, axis=-1) - np.cumsum(b, axis=-1)).sum(axis=-1)
+def emd_knn(query, database, k):
+    """Visit by increasing centroid bound, stop once the bound reaches the k-th best exact EMD."""
+    from imsearch import descriptors
+
+    def centroid(colors, weights):
+        weights = np.asarray(weights, dtype=np.float64)
+        return weights @ np.asarray(colors, dtype=np.float64) / weights.sum()
+
+    cq = centroid(*query)
+    bounds = np.array([np.linalg.norm(cq - centroid(c, w)) for c, w in database])
+    found = []  # (emd, visiting rank, index)
+    for rank, i in enumerate(np.argsort(bounds, kind="stable")):
+        if len(found) >= k and bounds[i] >= sorted(found)[k - 1][0]:
+            break
+        found.append((descriptors.emd(*query, *database[i]), rank, int(i)))
+    best = sorted(found)[:k]
+    return np.array([i for _, _, i in best], dtype=np.int64), len(found)
 
 
 def grid_pool(energy, grid):
@@ -41,10 +53,11 @@ def grid_pool(energy, grid):
     return out
 
 
-def shortlist_recall(similarity, relevant, length):
-    """Stable sort by decreasing similarity, count the relevant items in the first `length`."""
+def shortlist_length(similarity, relevant, recall=0.9):
+    """The first L at which the mean over queries of the fraction of positives in the top L reaches the target."""
     similarity = np.asarray(similarity, dtype=np.float64)
     relevant = np.asarray(relevant, dtype=bool)
-    order = np.argsort(-similarity, axis=1, kind="stable")[:, :length]
-    found = np.take_along_axis(relevant, order, axis=1).sum(axis=1)
-    return float(np.mean(found / relevant.sum(axis=1)))
+    order = np.argsort(-similarity, axis=1, kind="stable")
+    found = np.take_along_axis(relevant, order, axis=1).cumsum(axis=1)
+    mean_recall = (found / relevant.sum(axis=1, keepdims=True)).mean(axis=0)
+    return int(np.argmax(mean_recall >= recall)) + 1

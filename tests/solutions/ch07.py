@@ -27,11 +27,17 @@ def tfidf_weights(counts):
     return tf * idf
 
 
-def hamming_distances(a, b):
-    """Popcount of a XOR b, by unpacking the 8 bytes of each 64-bit word into bits."""
-    x = np.asarray(a, dtype=np.uint64)[:, None] ^ np.asarray(b, dtype=np.uint64)[None, :]
-    as_bytes = x.reshape(x.shape + (1,)).view(np.uint8)          # (M, N, 8)
-    return np.unpackbits(as_bytes, axis=-1).sum(axis=-1).astype(np.int64)
+def he_votes(query_words, query_signatures, words, signatures, image_ids, n_images, threshold=24):
+    """For each query descriptor: the database descriptors of its word within `threshold` bits vote for their image."""
+    words = np.asarray(words)
+    signatures = np.asarray(signatures, dtype=np.uint64)
+    image_ids = np.asarray(image_ids)
+    votes = np.zeros(n_images, dtype=np.int64)
+    for w, s in zip(np.asarray(query_words), np.asarray(query_signatures, dtype=np.uint64)):
+        same = words == w
+        bits = np.bitwise_count(signatures[same] ^ s)
+        np.add.at(votes, image_ids[same][bits <= threshold], 1)
+    return votes
 
 
 def vlad_aggregate(descriptors, centroids):
@@ -43,3 +49,9 @@ def vlad_aggregate(descriptors, centroids):
         j = int(np.argmin(((c - row) ** 2).sum(axis=1)))     # argmin returns the first (lowest) index on ties
         v[j] += row - c[j]
     return v.reshape(-1)
+
+
+def chance_match_probability(n_bits, threshold):
+    """The Hamming distance of two random signatures is Binomial(n_bits, 1/2): sum its first threshold + 1 terms."""
+    from math import comb
+    return sum(comb(n_bits, i) for i in range(min(threshold, n_bits) + 1)) / 2 ** n_bits

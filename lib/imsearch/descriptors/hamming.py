@@ -129,6 +129,31 @@ def hamming_distances(a, b) -> np.ndarray:
     return np.bitwise_count(x[:, None] ^ y[None, :]).astype(np.int64)
 
 
+def chance_match_probability(n_bits: int = 64, threshold: int = 24) -> float:
+    """Probability that two unrelated signatures are within ``threshold`` bits: a chance HE match.
+
+    The bits of two independent descriptors of the same word are independent fair coins
+    (each bit splits the word's training descriptors at their median), so the Hamming
+    distance is Binomial(``n_bits``, 1/2) and
+    ``P(h <= t) = Σ_{i <= t} C(n, i) / 2ⁿ`` (Jégou, Douze & Schmid, ECCV 2008, sec. 3).
+
+    Parameters
+    ----------
+    n_bits : int >= 1
+    threshold : int >= 0
+        ``h_t``; a pair matches when ``h <= h_t``.
+
+    Returns
+    -------
+    float in [0, 1]
+    """
+    import math
+
+    n = check_int(n_bits, "n_bits", minimum=1)
+    t = check_int(threshold, "threshold", minimum=0)
+    return float(sum(math.comb(n, i) for i in range(min(t, n) + 1)) / 2 ** n)
+
+
 @dataclass(frozen=True)
 class HammingEmbedding:
     """A trained Hamming embedding: a random orthogonal projection and per-word median thresholds.

@@ -449,6 +449,63 @@ def course_data(background: bool = False, progress: bool = True, n_train: int = 
 
 # ============================================================================ command line
 
+def evaluate_course_variants(data: CourseData, pipelines: dict, variants=VARIANTS, k_range=None,
+                             progress: bool = True, **options) -> list:
+    """Chapter 7's table: every variant on ``scenes`` (mAP) and, with the data pack, ``copy_detection`` (µAP).
+
+    :func:`evaluate_variants` on both benchmarks of a :class:`CourseData`, with the similarities
+    kept for paired comparisons.
+
+    Parameters
+    ----------
+    data : CourseData
+        From :func:`course_data`.
+    pipelines : dict int -> Pipeline
+    variants : sequence of str
+        Among :data:`VARIANTS`.
+    k_range : dict, optional
+        As for :func:`evaluate_variants`.
+    progress : bool
+    **options
+        Passed on to :func:`evaluate_variants` (``stop_fraction``, ``he_threshold``...).
+
+    Returns
+    -------
+    list of dict
+        The rows of :func:`evaluate_variants` on ``scenes`` (``mAP``, ``similarity``...) with, when
+        ``data.copy_detection`` is there, ``uAP``, ``seconds_copy`` and ``similarity_copy``.
+    """
+    sc, cd = data.scenes, data.copy_detection
+    rows = evaluate_variants(sc.evaluate, data.scenes_database, data.scenes_queries, pipelines, variants, k_range,
+                             exclude=sc.query_indices, progress=progress, keep_similarity=True, **options)
+    if cd is not None and data.copy_references is not None:
+        copies = evaluate_variants(cd.evaluate_similarity, data.copy_references, data.copy_queries, pipelines,
+                                   variants, k_range, progress=progress, keep_similarity=True, **options)
+        for row, c in zip(rows, copies):
+            row.update(uAP=c["uAP"], seconds_copy=c["seconds"], similarity_copy=c["similarity"])
+    return rows
+
+
+def variants_table(rows) -> tuple:
+    """Header and rows of a table of :func:`evaluate_course_variants` results (for ``viz.markdown_table``).
+
+    Parameters
+    ----------
+    rows : list of dict
+        With ``variant``, ``k``, ``dim``, ``mAP`` and optionally ``uAP``.
+
+    Returns
+    -------
+    header : list of str
+    table : list of list
+        ``[variant, k, dim, mAP(, µAP)]`` per row; the µAP column only when every row has it.
+    """
+    rows = list(rows)
+    copy = bool(rows) and all("uAP" in r for r in rows)
+    header = ["variant", "k", "dim", "scenes mAP"] + (["copy µAP"] if copy else [])
+    return header, [[r["variant"], r["k"], r["dim"], r["mAP"]] + ([r["uAP"]] if copy else []) for r in rows]
+
+
 def main(argv=None) -> int:
     """``python -m imsearch.eval.bow_pipeline [--ks 64 256 1024 4096]``: build the chapter's cache and print timings."""
     import argparse

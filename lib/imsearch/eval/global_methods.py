@@ -319,6 +319,33 @@ def evaluate_copy_detection(cd, methods=methods_of(6), k=10, rebuild=False, prog
     return out
 
 
+def copy_predictions(cd, method, normalised=False, k=10, rebuild=False, progress=False):
+    """A method's copy-detection predictions, raw or score-normalised (for paired comparisons).
+
+    Parameters
+    ----------
+    cd : imsearch.eval.benchmarks.CopyDetection
+    method : str
+        A key of :data:`GLOBAL_METHODS`.
+    normalised : bool
+        Normalise each query's scores against the background set (µAP_SN's predictions).
+    k : int
+        Predictions per query.
+    rebuild, progress : bool
+
+    Returns
+    -------
+    (query_ids, ref_ids, scores) : three (Q·k,) arrays
+        As :func:`imsearch.eval.benchmarks.predictions_from_similarity` returns them.
+    """
+    from .benchmarks import predictions_from_similarity
+
+    d = copy_detection_descriptors(cd, method, rebuild, progress)
+    sim_bg = similarity(d["queries"], d["background"], method) if normalised else None
+    return predictions_from_similarity(similarity(d["queries"], d["references"], method), cd.query_ids,
+                                       cd.reference_ids, k=k, background_similarity=sim_bg)
+
+
 def relevance(scenes) -> np.ndarray:
     """The ground truth of a same-scene benchmark as a matrix.
 

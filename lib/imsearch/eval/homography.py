@@ -19,6 +19,56 @@ from .._util.validation import check_array, check_number
 from ..geometry.transforms import _matrix33, _transfer
 
 
+# ----------------------------------------------------------------------------- the pairs
+
+#: Embedded photos standing in for the CMP pairs without the data pack (``homogr``, ``evd``).
+STAND_IN_PHOTOS = {"homogr": ("astronaut", "coffee", "chelsea", "rocket", "china", "grace_hopper", "brick", "camera"),
+                   "evd": ("astronaut", "coffee", "chelsea", "rocket", "china", "grace_hopper")}
+
+
+def benchmark_pairs(kind: str = "homogr", progress: bool = True) -> list:
+    """Chapter 5's benchmark pairs: the CMP pairs of the data pack, or synthetic stand-ins.
+
+    Parameters
+    ----------
+    kind : {"homogr", "evd"}
+        ``"homogr"``: the 16 pairs with a ground-truth homography and their images (stand-in:
+        8 embedded photos warped by random homographies, 30 % random outliers added);
+        ``"evd"``: the 15 extreme-view pairs, matches and labels only (stand-in: 6 photos
+        under stronger warps with 85 % outliers).
+    progress : bool
+        Show a ``tqdm.auto`` progress bar while loading or making the pairs.
+
+    Returns
+    -------
+    list of dict
+        As :func:`imsearch.data.loaders.load_cmp_pair` returns them, with ``"name"`` added
+        (an ``evd`` pair keeps only ``name``, ``matches`` and ``labels``).
+    """
+    from tqdm.auto import tqdm
+
+    from ..data.loaders import cmp_pair_names, load_cmp_pair
+    from ..data.pack import have_dataset
+    from ..data.photos import load_default_image
+    from ..matching import synthetic_homography_pair
+
+    if kind not in STAND_IN_PHOTOS:
+        raise ValueError(f"kind must be 'homogr' or 'evd', got {kind!r}")
+    hard = kind == "evd"
+    pairs = []
+    if have_dataset("cmp_homography_pairs"):
+        for name in tqdm(cmp_pair_names(kind), desc=f"loading {kind} pairs", disable=not progress):
+            pair = {"name": name, **load_cmp_pair(name, kind)}
+            pairs.append({k: pair[k] for k in ("name", "matches", "labels")} if hard else pair)
+        return pairs
+    for k, name in enumerate(tqdm(STAND_IN_PHOTOS[kind], desc=f"making {kind} stand-ins", disable=not progress)):
+        pair = synthetic_homography_pair(load_default_image(name), seed=10 * hard + k, strength=0.45 if hard else 0.3,
+                                         outlier_fraction=0.85 if hard else 0.3)
+        pairs.append({"name": name, "matches": pair["matches"], "labels": pair["labels"]} if hard
+                     else {"name": name, **pair})
+    return pairs
+
+
 # ----------------------------------------------------------------------------- evaluation
 
 def homography_pair_metrics(H, inlier_mask, matches, H_gt, verified, threshold_px=3.0, success_px=5.0) -> dict:

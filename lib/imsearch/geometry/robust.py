@@ -317,6 +317,25 @@ def ransac_homography(src, dst, threshold_px=3.0, confidence=0.999, max_iters=10
     return ransac(src, dst, "homography", threshold_px, confidence, max_iters, seed)
 
 
+def ransac_homography_counted(src, dst, threshold_px=3.0, confidence=0.999, max_iters=10000, seed=None):
+    """:func:`ransac_homography` that also returns how many samples it drew (chapter 5's exercise).
+
+    The number of samples shows the adaptive stopping rule at work: for the same seed it is
+    the first ``N`` such that ``N >= ransac_iterations(best inlier ratio so far, 4, confidence)``
+    (or ``max_iters``). Samples rejected as degenerate count as drawn.
+
+    Parameters are those of :func:`ransac_homography`.
+
+    Returns
+    -------
+    H : (3, 3) float64 array or None
+    inlier_mask : (N,) bool array
+    n_samples : int
+        Minimal samples drawn, degenerate ones included.
+    """
+    return _ransac(src, dst, "homography", threshold_px, confidence, max_iters, seed, True, None)
+
+
 def ransac_trace(src, dst, model: str = "homography", threshold_px=3.0, confidence=0.999,
                  max_iters=10000, seed=None):
     """Run :func:`ransac` and record every iteration, to step through it in the notebook.

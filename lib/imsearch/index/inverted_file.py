@@ -332,6 +332,50 @@ def _popcount64(x: np.ndarray) -> np.ndarray:
     return np.bitwise_count(x).astype(np.int64)
 
 
+def he_votes(query_words, query_signatures, words, signatures, image_ids, n_images, threshold=24) -> np.ndarray:
+    """Hamming-embedding matches of one query image with every database image, counted per image.
+
+    A query descriptor and a database descriptor match when they fall on the same visual
+    word **and** their signatures differ in at most ``threshold`` bits (Jégou, Douze &
+    Schmid, ECCV 2008); every matching pair is one vote for the database descriptor's image.
+    The brute-force definition that :class:`HammingInvertedFile` computes with posting lists.
+
+    Parameters
+    ----------
+    query_words : (m,) int array
+    query_signatures : (m,) uint64 array
+    words : (M,) int array
+        Visual words of the database descriptors.
+    signatures : (M,) uint64 array
+    image_ids : (M,) int array in ``0 .. n_images - 1``
+        The image of each database descriptor.
+    n_images : int >= 1
+    threshold : int in 0 .. 64
+
+    Returns
+    -------
+    (n_images,) int64 array
+        Matches per image (0 for an image with none).
+    """
+    qw = check_array(query_words, "query_words", ndim=1, kinds="iu", allow_empty=True).astype(np.int64)
+    qs = check_array(query_signatures, "query_signatures", shape=(len(qw),), kinds="u", allow_empty=True)
+    w = check_array(words, "words", ndim=1, kinds="iu", allow_empty=True).astype(np.int64)
+    sig = check_array(signatures, "signatures", shape=(len(w),), kinds="u", allow_empty=True)
+    img = check_array(image_ids, "image_ids", shape=(len(w),), kinds="iu", allow_empty=True).astype(np.int64)
+    n_images = check_int(n_images, "n_images", minimum=1)
+    threshold = check_int(threshold, "threshold", minimum=0, maximum=64)
+    if img.size and (img.min() < 0 or img.max() >= n_images):
+        raise ValueError(f"image_ids must be in 0 .. {n_images - 1}")
+    votes = np.zeros(n_images, dtype=np.int64)
+    for word in np.unique(qw):
+        db = np.flatnonzero(w == word)
+        if not db.size:
+            continue
+        h = _popcount64(qs[qw == word].astype(np.uint64)[:, None] ^ sig[db].astype(np.uint64)[None, :])
+        votes += np.bincount(img[db], weights=(h <= threshold).sum(axis=0), minlength=n_images).astype(np.int64)
+    return votes
+
+
 class HammingInvertedFile:
     """Posting lists of descriptors (image id, binary signature) for Hamming embedding.
 

@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from .._util.validation import check_array, check_int
+from .._util.validation import check_array, check_int, check_number
 from .._util.progress import progress as _progress
 from .brute_force import ranking, top_k
 
@@ -179,6 +179,32 @@ def shortlist_recall_curve(similarity, relevant, lengths) -> np.ndarray:
     hits = np.take_along_axis(r, ranking(s), axis=1).cumsum(axis=1)   # found within the first k+1
     frac = hits / r.sum(axis=1, keepdims=True)
     return frac[:, lengths.astype(np.int64) - 1].mean(axis=0)
+
+
+def shortlist_length(similarity, relevant, recall=0.9) -> int:
+    """The shortest shortlist whose mean recall (:func:`shortlist_recall`) reaches a target.
+
+    Chapter 6's choice of ``L`` for a two-stage search: the second stage costs ``L``
+    verifications per query, and it can only find what the first stage kept.
+
+    Parameters
+    ----------
+    similarity : (Q, N) array_like of float
+        Higher is more similar; ``-inf`` excludes an item (e.g. the query itself), which
+        still takes a place in a shortlist of length ``N``.
+    relevant : (Q, N) array_like of bool
+        At least one True per row.
+    recall : float in (0, 1]
+
+    Returns
+    -------
+    int
+        The smallest ``L`` in ``1..N`` with mean recall ``>= recall`` (``N`` reaches 1).
+    """
+    target = check_number(recall, "recall", minimum=0.0, maximum=1.0, strict_min=True)
+    s = _similarity(similarity)
+    curve = shortlist_recall_curve(s, relevant, np.arange(1, s.shape[1] + 1))
+    return int(np.argmax(curve >= target)) + 1
 
 
 def rerank(similarity_row, candidates, inliers, min_inliers=15) -> np.ndarray:

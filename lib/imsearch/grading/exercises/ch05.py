@@ -110,33 +110,84 @@ register(Exercise(
 ))
 
 
-# ----------------------------------------------------------------------------- 5.4 RANSAC iterations
+# ----------------------------------------------------------------------------- 5.4 RANSAC
+
+def _matches_with_outliers(rng, n, inlier_ratio, noise_px):
+    """n correspondences under a random homography, a fraction replaced by uniform outliers."""
+    H = geometry.random_transformation("homography", seed=rng, center=(320.0, 240.0), scale_px=400.0, strength=0.3)
+    src = rng.uniform(0, 640, (n, 2))
+    dst = geometry.apply_homography(H, src) + rng.normal(0, noise_px, (n, 2))
+    out = rng.permutation(n)[: int(round(n * (1 - inlier_ratio)))]
+    dst[out] = rng.uniform(0, 640, (len(out), 2))
+    return H, src, dst
+
 
 def _cases_5_4(rng):
+    H, src, _ = _matches_with_outliers(rng, 12, 1.0, 0.0)
+    exact = geometry.apply_homography(H, src)
     cases = [
-        # ceil(log(0.01) / log(1 - 0.5**4)) = ceil(-4.6052 / -0.064539) = ceil(71.36)
-        Case("w = 0.5, s = 4, p = 0.99", (0.5, 4, 0.99), expected=72),
-        # ceil(log(0.05) / log(1 - 0.64)) = ceil(-2.9957 / -1.0217) = ceil(2.93)
-        Case("w = 0.8, s = 2, p = 0.95", (0.8, 2, 0.95), expected=3),
-        # every correspondence is an inlier: the first sample is always good
-        Case("w = 1, s = 4, p = 0.999", (1.0, 4, 0.999), expected=1),
-        # ceil(log(0.01) / log(1 - 1/256)) = ceil(-4.6052 / -0.0039139) = ceil(1176.6)
-        Case("w = 0.5, s = 8 (fundamental matrix), p = 0.99", (0.5, 8, 0.99), expected=1177),
+        # every pair is an inlier: the first sample explains all 12, N(w = 1) = 1, the refit is exact
+        Case("12 exact correspondences: one sample is enough", (src, exact, 3.0, 0.99, 1000, 0),
+             expected=(H / H[2, 2], np.ones(12, bool), 1)),
     ]
-    while len(cases) < 8:
-        w = float(np.round(rng.uniform(0.15, 0.95), 3))
-        s = int(rng.integers(1, 9))
-        p = float(rng.choice([0.9, 0.95, 0.99, 0.995, 0.999]))
-        n = np.log(1 - p) / np.log(1 - w ** s)
-        if abs(n - np.round(n)) > 1e-6:  # no case on the edge of the ceiling (rounding could flip it)
-            cases.append(Case(f"random w, s, p #{len(cases) - 3}", (w, s, p)))
+    for n, w, noise, p, cap, seed in ((60, 0.6, 0.3, 0.99, 3000, 1), (100, 0.4, 0.5, 0.999, 3000, 2),
+                                      (150, 0.3, 1.0, 0.99, 3000, 3), (80, 0.15, 0.5, 0.99, 150, 4)):
+        _, src, dst = _matches_with_outliers(rng, n, w, noise)
+        what = "max_iters stops it" if cap < 1000 else f"p = {p}"
+        cases.append(Case(f"{n} matches, {w:.0%} inliers, {noise:g} px noise, {what}", (src, dst, 3.0, p, cap, seed)))
+    from imsearch import data  # the CMP pair when the course data pack is there
+    if data.have_dataset("cmp_homography_pairs"):
+        pair = data.load_cmp_pair("BostonLib")
+        cases.append(Case("the CMP pair 'BostonLib' (B -> A), p = 0.99, at most 2000 samples",
+                          (pair["matches"][:, 2:], pair["matches"][:, :2], 3.0, 0.99, 2000, 0)))
     return cases
 
 
 register(Exercise(
-    id="5.4", title="How many RANSAC samples?", points=1, function="ransac_iterations",
-    signature="ransac_iterations(inlier_ratio: float, sample_size: int, confidence: float) -> int "
-              "N = ceil(log(1 - p) / log(1 - w**s)), at least 1",
-    reference=geometry.ransac_iterations, cases=_cases_5_4, rtol=0, atol=0,
-    siblings=(robust._n_iters,),
+    id="5.4", title="Write RANSAC", points=4, function="ransac_homography",
+    signature="ransac_homography(src: (N, 2), dst: (N, 2), threshold_px, confidence, max_iters, seed) -> "
+              "(H (3, 3) with H[2, 2] = 1, inliers (N,) bool, n_samples int): rng = np.random.default_rng(seed); "
+              "each sample rng.choice(N, 4, replace=False), degenerate ones skipped but counted; inliers: transfer "
+              "error < threshold_px; a model with more inliers becomes the best and sets N = ransac_iterations(w, 4, p); "
+              "stop after min(N, max_iters) samples; refit on the inliers while the inlier set changes without "
+              "shrinking (at most 5 refits)",
+    reference=geometry.ransac_homography_counted, cases=_cases_5_4, rtol=1e-6, atol=1e-8,
+    siblings=(robust._ransac, robust._sampled_hypotheses, robust.ransac, robust.ransac_homography,
+              robust.ransac_trace),
+))
+
+
+# ----------------------------------------------------------------------------- 5.5 choosing the ratio
+
+def _cases_5_5(rng):
+    r = np.array([0.30, 0.40, 0.50, 0.60, 0.70, 0.80, 0.90])
+    cases = [
+        # kept (<= t) and precision: .3: 1/1, .4: 2/2, .5: 2/3, .6: 3/4, .7: 4/5, .8: 5/6, .9: 5/7
+        Case("precision dips at 0.5 and recovers to 5/6 at 0.8: target 0.8",
+             (r, np.array([1, 1, 0, 1, 1, 1, 0], bool), 0.8), expected=0.8),
+        Case("the same matches, target 0.9: only the first two", (r, np.array([1, 1, 0, 1, 1, 1, 0], bool), 0.9),
+             expected=0.4),
+        Case("the matches in another order (the threshold is on the ratio, not the position)",
+             (r[::-1], np.array([0, 1, 1, 1, 0, 1, 1], bool), 0.8), expected=0.8),
+        Case("ties are kept together: at 0.5 one right and one wrong (1/2), at 0.6 3/4",
+             (np.array([0.2, 0.5, 0.5, 0.6, 0.6]), np.array([0, 1, 0, 1, 1], bool), 0.5), expected=0.6),
+        Case("a tie that fails the target: 0.0", (np.array([0.5, 0.5]), np.array([1, 0], bool), 0.9),
+             expected=0.0),
+        Case("the best match is wrong but later ones recover", (r[:4], np.array([0, 1, 1, 1], bool), 0.75),
+             expected=0.6),
+        Case("every match correct: the largest ratio", (r, np.ones(7, bool), 0.9), expected=0.9),
+    ]
+    for m, target in ((200, 0.9), (500, 0.8)):
+        ratios = np.round(rng.random(m), 3)
+        correct = rng.random(m) > ratios ** 0.5  # low ratios are mostly right
+        cases.append(Case(f"{m} random matches, target {target}", (ratios, correct, target)))
+    return cases
+
+
+register(Exercise(
+    id="5.5", title="Choose the ratio threshold for a target precision", points=2, function="ratio_for_precision",
+    signature="ratio_for_precision(ratios: (M,) float, correct: (M,) bool, precision: float) -> float, the "
+              "largest t among the ratios such that the matches with ratio <= t have at least that precision; "
+              "0.0 if none",
+    reference=matching.threshold_for_precision, cases=_cases_5_5, rtol=1e-12, atol=1e-12,
 ))

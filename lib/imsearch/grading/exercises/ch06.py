@@ -42,35 +42,42 @@ register(Exercise(
 ))
 
 
-def _normalised(rng, shape):
-    h = rng.random(shape) * (rng.random(shape) < 0.7) + 1e-3
-    return h / h.sum(axis=-1, keepdims=True)
+def _palettes(rng, n, d=3, spread=25.0):
+    """n random signatures of 2-8 colours with weights summing to 1 (CIELAB-like coordinates)."""
+    out = []
+    for _ in range(n):
+        k = int(rng.integers(2, 9))
+        centre = rng.uniform([20, -40, -40], [80, 40, 40])[:d]
+        out.append((centre + rng.normal(0, spread, (k, d)), rng.dirichlet(np.ones(k))))
+    return out
 
 
 def _cases_6_2(rng):
-    return [
-        Case("all the mass moves from bin 0 to bin 2: EMD 2", (np.array([1.0, 0, 0]), np.array([0, 0, 1.0])),
-             expected=2.0),
-        Case("[.5, .5, 0] -> [0, .5, .5]: everything moves one bin: EMD 1",
-             (np.array([0.5, 0.5, 0]), np.array([0, 0.5, 0.5])), expected=1.0),
-        Case("[.25, .75] -> [.75, .25]: half the mass moves one bin",
-             (np.array([0.25, 0.75]), np.array([0.75, 0.25])), expected=0.5),
-        Case("a histogram and itself: 0", (np.array([0.1, 0.2, 0.3, 0.4]), np.array([0.1, 0.2, 0.3, 0.4])),
-             expected=0.0),
-        Case("counts with equal totals: [3, 0, 0, 1] -> [0, 0, 1, 3]: 1 unit moves 2 bins, 2 units 3 bins",
-             (np.array([3.0, 0, 0, 1]), np.array([0.0, 0, 1, 3])), expected=8.0),
-        Case("two random histograms of 20 bins", (_normalised(rng, 20), _normalised(rng, 20))),
-        Case("4 pairs row by row (16 bins)", (_normalised(rng, (4, 16)), _normalised(rng, (4, 16)))),
-        Case("one histogram against 5 (broadcasting, 12 bins)", (_normalised(rng, 12), _normalised(rng, (5, 12)))),
+    one = (np.array([[0.0, 0.0, 0.0]]), np.array([1.0]))
+    line = [(np.array([[float(x), 0.0, 0.0]]), np.array([1.0])) for x in (5.0, -1.0, 3.0, 10.0, 2.0)]
+    cases = [
+        # one-colour signatures: EMD = lower bound = |x|; visiting order -1, 2, 3, 5, 10: after 2 exact EMDs
+        # (1 and 2) the next bound 3 >= the 2nd best 2, so the search stops
+        Case("one-colour signatures on a line, k = 2", (one, line, 2), expected=(np.array([1, 4]), 2)),
+        Case("the same, k = 5: every EMD is needed", (one, line, 5), expected=(np.array([1, 4, 2, 0, 3]), 5)),
+        Case("k = 1 finds the nearest after one EMD", (one, line, 1), expected=(np.array([1]), 1)),
     ]
+    for n, k, spread in ((30, 3, 25.0), (60, 5, 15.0), (40, 1, 40.0)):
+        database = _palettes(rng, n, spread=spread)
+        cases.append(Case(f"{n} random palettes, k = {k}", (_palettes(rng, 1, spread=spread)[0], database, k)))
+    counts = [(c, 100.0 * w) for c, w in _palettes(rng, 25)]  # weights in pixels (sum 100), not fractions
+    cases.append(Case("25 palettes weighted by pixel counts (sum 100), k = 4", (counts[0], counts[1:], 4)))
+    return cases
 
 
 register(Exercise(
-    id="6.2", title="The earth mover's distance in one dimension", points=2,
-    function="emd_1d",
-    signature="emd_1d(a: (..., D) array >= 0, b: (..., D) array >= 0 with the same sums) -> sum over the last axis of "
-              "|cumsum(a) - cumsum(b)| (bins one unit apart); a float or an array of the broadcast leading shape",
-    reference=descriptors.emd_1d, cases=_cases_6_2, rtol=1e-9, atol=1e-12,
+    id="6.2", title="Nearest palettes by EMD, pruned by a lower bound", points=3,
+    function="emd_knn",
+    signature="emd_knn(query: (colors (K, 3), weights (K,)), database: list of N such pairs, k: int) -> "
+              "(indices (k,) int by increasing EMD, n_exact int): visit the database in increasing order of the "
+              "centroid bound ||Σw·c/Σw − Σw'·c'/Σw'|| (stable); stop when k EMDs are known and the next bound "
+              ">= the k-th smallest EMD; EMDs with descriptors.emd",
+    reference=descriptors.emd_knn, cases=_cases_6_2, rtol=0, atol=0,
 ))
 
 
@@ -102,31 +109,33 @@ register(Exercise(
 
 
 def _cases_6_4(rng):
-    sim = rng.random((6, 40))
-    rel = rng.random((6, 40)) < 0.15
-    rel[np.arange(6), rng.integers(0, 40, 6)] = True
+    sim = rng.random((8, 50))
+    rel = rng.random((8, 50)) < 0.12
+    rel[np.arange(8), rng.integers(0, 50, 8)] = True
+    # four queries, one positive each, found at ranks 1, 2, 4 and 6 of [.9 .8 .7 .6 .5 .4 .3]
+    ranks = np.array([[1, 0, 0, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0, 0], [0, 0, 0, 1, 0, 0, 0], [0, 0, 0, 0, 0, 1, 0]], bool)
+    four = np.tile(np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3]), (4, 1))
+    six = np.tile(np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4]), (2, 1))
+    six_rel = np.array([[1, 0, 0, 0, 0, 0], [0, 1, 1, 1, 1, 0]], bool)
     return [
-        Case("one query: top 2 of [.9, .1, .5, .3] are items 0 and 2; relevant 1 and 2: recall 1/2",
-             (np.array([[0.9, 0.1, 0.5, 0.3]]), np.array([[False, True, True, False]]), 2), expected=0.5),
-        Case("the same with the whole list: recall 1",
-             (np.array([[0.9, 0.1, 0.5, 0.3]]), np.array([[False, True, True, False]]), 4), expected=1.0),
-        Case("ties go to the lower index: top 2 of three equal scores are items 0 and 1",
-             (np.ones((1, 3)), np.array([[False, False, True]]), 2), expected=0.0),
-        Case("mean over queries, not pooled: 1/1 and 1/3 give 2/3",
-             (np.array([[0.9, 0.8, 0.1, 0.0], [0.9, 0.8, 0.1, 0.0]]),
-              np.array([[True, False, False, False], [True, False, True, True]]), 1), expected=2 / 3),
-        Case("6 random queries, 40 items, shortlist 5", (sim, rel, 5)),
-        Case("6 random queries, 40 items, shortlist 12", (sim, rel, 12)),
-        Case("scores with ties (rounded), shortlist 8", (np.round(sim, 1), rel, 8)),
+        Case("positives at ranks 1, 2, 4, 6: mean recall 0.5 at L = 2", (four, ranks, 0.5), expected=2),
+        Case("the same, target 0.75: L = 4", (four, ranks, 0.75), expected=4),
+        Case("the same, target 1: L = 6", (four, ranks, 1.0), expected=6),
+        Case("the mean over queries, not the pooled fraction: (1/1 + 0/4) / 2 = 0.5 at L = 1 (pooled: 1/5)",
+             (six, six_rel, 0.5), expected=1),
+        Case("a query's own -inf entry still takes a place only at the end",
+             (np.array([[-np.inf, 0.9, 0.2, 0.5]]), np.array([[False, False, True, True]]), 1.0), expected=3),
+        Case("8 random queries, 50 items, target 0.9", (sim, rel, 0.9)),
+        Case("8 random queries, target 0.6", (sim, rel, 0.6)),
+        Case("scores with ties (rounded), target 0.8", (np.round(sim, 1), rel, 0.8)),
     ]
 
 
 register(Exercise(
-    id="6.4", title="Recall of a shortlist", points=2,
-    function="shortlist_recall",
-    signature="shortlist_recall(similarity: (Q, N) float array (higher = closer), relevant: (Q, N) bool array, "
-              "length: int) -> float, the mean over queries of the fraction of their relevant items among their "
-              "`length` most similar (ties: lower index first)",
-    reference=rerank.shortlist_recall, cases=_cases_6_4, rtol=1e-12, atol=1e-12,
-    siblings=(rerank.shortlist_recall_curve,),
+    id="6.4", title="Choose the shortlist length for a target recall", points=2,
+    function="shortlist_length",
+    signature="shortlist_length(similarity: (Q, N) float array (higher = closer), relevant: (Q, N) bool array, "
+              "recall: float) -> int, the smallest L such that the mean over queries of the fraction of their "
+              "relevant items among their L most similar (ties: lower index first) is >= recall",
+    reference=rerank.shortlist_length, cases=_cases_6_4, rtol=0, atol=0,
 ))

@@ -85,34 +85,51 @@ register(Exercise(
 ))
 
 
+def _random_signatures(rng, n):
+    return rng.integers(0, 2 ** 63, n, dtype=np.uint64) * np.uint64(2) + rng.integers(0, 2, n, dtype=np.uint64)
+
+
 def _cases_7_3(rng):
     full = np.uint64(2 ** 64 - 1)
-    return [
-        Case("small values and the all-ones signature",
-             (np.array([0, 1, 3, full], dtype=np.uint64), np.array([0, 2 ** 63], dtype=np.uint64)),
-             expected=np.array([[0, 1], [1, 2], [2, 3], [64, 63]])),
-        Case("a signature against itself", (np.array([0xF0F0F0F0F0F0F0F0], dtype=np.uint64),
-                                            np.array([0xF0F0F0F0F0F0F0F0, 0x0F0F0F0F0F0F0F0F], dtype=np.uint64)),
-             expected=np.array([[0, 64]])),
-        Case("bits above 32 count too", (np.array([2 ** 40, 2 ** 32 + 1], dtype=np.uint64),
-                                         np.array([0, 2 ** 40 + 2 ** 32], dtype=np.uint64)),
-             expected=np.array([[1, 1], [2, 2]])),
-        Case("an empty set", (np.zeros(0, np.uint64), np.array([5], dtype=np.uint64)),
-             expected=np.zeros((0, 1), np.int64)),
-        Case("random 64-bit signatures, 7 × 9",
-             (rng.integers(0, 2 ** 63, 7, dtype=np.uint64) * np.uint64(2) + rng.integers(0, 2, 7, dtype=np.uint64),
-              rng.integers(0, 2 ** 63, 9, dtype=np.uint64) * np.uint64(2) + rng.integers(0, 2, 9, dtype=np.uint64))),
-        Case("random signatures, 20 × 3", (rng.integers(0, 2 ** 63, 20, dtype=np.uint64),
-                                           rng.integers(0, 2 ** 63, 3, dtype=np.uint64) | np.uint64(2 ** 63))),
+    words = np.array([0, 0, 1, 1, 2])
+    sigs = np.array([0, 7, 0, full, 2 ** 40], dtype=np.uint64)     # 0 bits, 3 bits, 0 bits, 64 bits, 1 bit from 0
+    images = np.array([0, 1, 1, 2, 0])
+    cases = [
+        Case("one query descriptor (word 0, signature 0), h_t = 3: images 0 and 1 (3 bits: within)",
+             (np.array([0]), np.zeros(1, np.uint64), words, sigs, images, 3, 3), expected=np.array([1, 1, 0])),
+        Case("the same with h_t = 2: only image 0", (np.array([0]), np.zeros(1, np.uint64), words, sigs, images, 3, 2),
+             expected=np.array([1, 0, 0])),
+        Case("same signature, another word: no match (word 2's descriptor is 1 bit away but word 1's is 0)",
+             (np.array([1]), np.zeros(1, np.uint64), words, sigs, images, 3, 0), expected=np.array([0, 1, 0])),
+        Case("two query descriptors on word 0: every pair votes (image 0 gets 2, image 1 gets 2), h_t = 64",
+             (np.array([0, 0]), np.array([0, full], dtype=np.uint64), words, sigs, images, 3, 64),
+             expected=np.array([2, 2, 0])),
+        Case("an image without descriptors and a word missing from the database",
+             (np.array([2, 5]), np.array([0, 0], dtype=np.uint64), words, sigs, images, 4, 1),
+             expected=np.array([1, 0, 0, 0])),
     ]
+    for n_db, n_q, k, n_images, t in ((60, 15, 5, 6, 24), (200, 40, 8, 10, 30), (120, 30, 3, 4, 20)):
+        db_words, q_words = rng.integers(0, k, n_db), rng.integers(0, k, n_q)
+        db_sigs, q_sigs = _random_signatures(rng, n_db), _random_signatures(rng, n_q)
+        near = rng.choice(n_db, n_q // 3, replace=False)          # some true matches: a few flipped bits
+        q_words[: len(near)] = db_words[near]
+        flips = [np.uint64(sum(1 << int(b) for b in rng.choice(64, int(rng.integers(0, 20)), replace=False)))
+                 for _ in near]
+        q_sigs[: len(near)] = db_sigs[near] ^ np.array(flips, dtype=np.uint64)
+        cases.append(Case(f"random: {n_db} database descriptors in {n_images} images, {n_q} query descriptors, "
+                          f"h_t = {t}", (q_words, q_sigs, db_words, db_sigs, rng.integers(0, n_images, n_db),
+                                         n_images, t)))
+    return cases
 
 
 register(Exercise(
-    id="7.3", title="Hamming distances between 64-bit signatures", points=2,
-    function="hamming_distances",
-    signature="hamming_distances(a: (M,) uint64, b: (N,) uint64) -> (M, N) int array: the number of bits "
-              "that differ between a[i] and b[j]",
-    reference=descriptors.hamming_distances, cases=_cases_7_3, rtol=0, atol=0,
+    id="7.3", title="Hamming embedding: votes of matching descriptors", points=3,
+    function="he_votes",
+    signature="he_votes(query_words (m,) int, query_signatures (m,) uint64, words (M,) int, signatures (M,) uint64, "
+              "image_ids (M,) int, n_images int, threshold int) -> (n_images,) int array: for every pair of a query "
+              "and a database descriptor with the same word and at most `threshold` differing bits, one vote for "
+              "the database descriptor's image",
+    reference=invindex.he_votes, cases=_cases_7_3, rtol=0, atol=0,
 ))
 
 
@@ -141,4 +158,29 @@ register(Exercise(
               "block j holds the sum of x - c_j over the descriptors x whose nearest centroid is c_j "
               "(ties to the lower index); no normalisation",
     reference=descriptors.vlad_aggregate, cases=_cases_7_4, rtol=1e-9, atol=1e-9,
+))
+
+
+def _cases_7_5(rng):
+    from math import comb
+    return [
+        Case("2 bits, h_t = 1: 3 of the 4 pairs of bit strings are within 1 bit", (2, 1), expected=0.75),
+        Case("4 bits, h_t = 0: the signatures must be equal", (4, 0), expected=1 / 16),
+        Case("4 bits, h_t = 4: always", (4, 4), expected=1.0),
+        Case("8 bits, h_t = 2: (1 + 8 + 28) / 256", (8, 2), expected=37 / 256),
+        Case("64 bits, h_t = 32: a little more than half", (64, 32),
+             expected=sum(comb(64, i) for i in range(33)) / 2 ** 64),
+        Case("64 bits, h_t = 24 (the chapter's threshold)", (64, 24)),
+        Case("64 bits, h_t = 16", (64, 16)),
+        Case("32 bits, h_t = 10", (32, 10)),
+    ] + [Case(f"random signature length and threshold #{i}", (n, int(rng.integers(0, n // 2 + 1))))
+         for i, n in enumerate(rng.integers(8, 129, 3).tolist())]
+
+
+register(Exercise(
+    id="7.5", title="Predict the rate of chance Hamming matches", points=2,
+    function="chance_match_probability",
+    signature="chance_match_probability(n_bits: int, threshold: int) -> float, the probability that two "
+              "independent signatures of n_bits fair random bits differ in at most `threshold` bits",
+    reference=descriptors.chance_match_probability, cases=_cases_7_5, rtol=1e-9, atol=1e-15,
 ))
