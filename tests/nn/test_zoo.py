@@ -2,6 +2,7 @@
 import json
 import os
 
+import imsearch.eval.sscd  # noqa: F401  (registers how the chapter-11 models are scored: on DISC, in eval)
 import pytest
 from imsearch import data
 from imsearch import nn as inn
@@ -18,11 +19,11 @@ def _needs_pack():
 def test_card_and_file(name):
     folder = inn.models_folder() / name
     if not (folder / "card.json").exists():
-        pytest.skip(f"{name} has not been trained yet (python -m imsearch.nn.zoo train {name})")
+        pytest.skip(f"{name} has not been trained yet (python -m imsearch models train {name})")
     card = inn.read_card(name)
     for key in ("what", "trained_on", "command", "training_seconds", "metrics", "sha256", "size_bytes"):
         assert key in card, key
-    assert card["command"] == f"python -m imsearch.nn.zoo train {name}"
+    assert card["command"] == f"python -m imsearch models train {name}"
     path = folder / card["file"]
     assert path.stat().st_size == card["size_bytes"] <= 6_000_000   # small enough to commit
     assert inn.sha256_file(path) == card["sha256"]

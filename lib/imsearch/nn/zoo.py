@@ -4,30 +4,43 @@ Each entry of :data:`RECIPES` is a :class:`imsearch.nn.Recipe`; :func:`train_mod
 it, evaluates the result, and writes ``model.pt``, ``recipe.json``, ``log.json`` and
 ``card.json`` (what it is, what it was trained on, the command that reproduces it, the
 training time on this machine, its metrics, the sha256 and size of ``model.pt``).
-``python -m imsearch.nn.zoo train`` retrains them all; ``python -m imsearch.nn.zoo train
+``python -m imsearch models train`` retrains them all; ``python -m imsearch models train
 NAME`` one of them. :func:`load_model` loads a committed model; :func:`evaluate_model`
 recomputes the metric its card records.
+
+Models come in *families*: a :class:`Family` holds a set of recipes and the three functions
+that know how to build, train and evaluate those models. A module that trains models of its own
+(``simclr.py``, ``sscd.py``) registers them without touching this file's internals:
+
+* it defines ``def zoo_family() -> Family`` (importing :class:`Family` inside the function,
+  so that the module does not import ``zoo`` at load time), and
+* its name is added to :data:`FAMILY_MODULES` below (one line); or, at run time,
+  ``register_family(family)`` adds a family from anywhere.
 """
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
 import time
 import urllib.parse
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import torch
 
 from .training import Recipe, load_checkpoint, save_checkpoint, sha256_file, train
 
-__all__ = ["RECIPES", "build_model", "evaluate_model", "load_model", "models_folder", "read_card", "train_model"]
+__all__ = ["FAMILY_MODULES", "RECIPES", "Family", "build_model", "evaluate_model", "family_of", "load_model",
+           "models_folder", "read_card", "register_family", "train_model"]
 
 _CIFAR_TRAIN_PER_CLASS = 100
 _CIFAR_EVAL_PER_CLASS = 50
 
-RECIPES = {
+_CHAPTER8_RECIPES = {
     "cifar_plain32_short": Recipe(
         name="cifar_plain32_short", model="cifar_resnet(depth=32, residual=False)",
         data=f"cifar10 train (pack JPEGs), first {_CIFAR_TRAIN_PER_CLASS} per class; random horizontal flips",
@@ -109,13 +122,11 @@ def _flowers(split, model=None, progress=True):
     return efficientnet_features(d.images, f"flowers17_{split}", model=model, progress=progress), d.labels
 
 
-def build_model(name: str):
+def _build_chapter8(name: str):
     """A fresh model of the architecture of ``RECIPES[name]`` (random or ImageNet-initialised)."""
     from .finetune import RetrievalHead
     from .models import cifar_resnet, load_efficientnet_lite0
 
-    if name not in RECIPES:
-        raise ValueError(f"name must be one of {sorted(RECIPES)}, got {name!r}")
     torch.manual_seed(RECIPES[name].seed)
     if name.startswith("cifar_"):
         return cifar_resnet(32, residual="resnet" in name)
@@ -123,8 +134,8 @@ def build_model(name: str):
     return RetrievalHead(load_efficientnet_lite0(), r.extra["dimension"], r.extra["p"])
 
 
-def evaluate_model(name: str, model, progress=False) -> dict:
-    """The metric recorded on the card: CIFAR test accuracy (first 50 per class) or Flowers-17 test mAP."""
+def _evaluate_chapter8(name: str, model, progress=False) -> dict:
+    """CIFAR test accuracy (first 50 per class) or Flowers-17 test mAP."""
     if name.startswith("cifar_"):
         x, y = _cifar_tensors("test", _CIFAR_EVAL_PER_CLASS)
         return {f"cifar10_test_accuracy_first{_CIFAR_EVAL_PER_CLASS}_per_class": _accuracy(model, x, y)}
@@ -178,26 +189,98 @@ def _train_flowers(name, recipe, progress):
     return model, log
 
 
+def _train_chapter8(name, recipe, progress):
+    return (_train_cifar if name.startswith("cifar_") else _train_flowers)(name, recipe, progress)
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family of committed models: its recipes and how to build, train and evaluate them.
+
+    Attributes
+    ----------
+    recipes : dict of str -> Recipe
+        The family's models, by name (names are unique across families).
+    build : callable
+        ``build(name) -> torch.nn.Module``: a fresh model of that recipe's architecture, into
+        which ``model.pt`` loads with a strict key match.
+    train : callable
+        ``train(name, recipe, progress) -> (model, log)`` (``log`` as :func:`imsearch.nn.train` returns it).
+    evaluate : callable
+        ``evaluate(name, model, progress) -> dict of float``: the metrics the card records
+        (recomputed by the tests from the committed weights, so keep it deterministic).
+    what : dict of str -> str
+        One sentence per model for its card.
+    card : callable, optional
+        ``card(name, model, log) -> dict``: extra fields for the card (e.g. images per second).
+    """
+
+    recipes: dict
+    build: Callable
+    train: Callable
+    evaluate: Callable
+    what: dict
+    card: Callable | None = None
+    name: str = field(default="")
+
+
+RECIPES: dict = {}
+_FAMILY_OF: dict = {}
+
+
+def register_family(family: Family) -> Family:
+    """Add ``family``'s recipes to :data:`RECIPES`; a name already owned by another family is an error."""
+    if not isinstance(family, Family):
+        raise TypeError(f"family must be a zoo.Family, got {type(family).__name__}")
+    for name, recipe in family.recipes.items():
+        owner = _FAMILY_OF.get(name)
+        if owner is not None and owner.name != family.name:
+            raise ValueError(f"recipe {name!r} is already registered by family {owner.name!r}")
+        if name not in family.what:
+            raise ValueError(f"family {family.name!r} has no 'what' sentence for {name!r}")
+        RECIPES[name] = recipe
+        _FAMILY_OF[name] = family
+    return family
+
+
+def family_of(name: str) -> Family:
+    """The :class:`Family` that owns the recipe ``name``."""
+    if name not in _FAMILY_OF:
+        raise ValueError(f"name must be one of {sorted(RECIPES)}, got {name!r}")
+    return _FAMILY_OF[name]
+
+
+def build_model(name: str):
+    """A fresh model of the architecture of ``RECIPES[name]`` (random or ImageNet-initialised)."""
+    return family_of(name).build(name)
+
+
+def evaluate_model(name: str, model, progress=False) -> dict:
+    """The metrics recorded on the card, recomputed for ``model``."""
+    return family_of(name).evaluate(name, model, progress)
+
+
 def train_model(name: str, progress: bool = True) -> dict:
     """Train ``RECIPES[name]``, save it under :func:`models_folder` with its card; return the card."""
-    if name not in RECIPES:
-        raise ValueError(f"name must be one of {sorted(RECIPES)}, got {name!r}")
+    family = family_of(name)
     recipe = RECIPES[name]
     torch.set_num_threads(max(1, torch.get_num_threads()))
     t0 = time.perf_counter()
-    model, log = (_train_cifar if name.startswith("cifar_") else _train_flowers)(name, recipe, progress)
+    model, log = family.train(name, recipe, progress)
     seconds = time.perf_counter() - t0
     folder = models_folder() / name
     path = save_checkpoint(folder, model, recipe, log)
-    metrics = evaluate_model(name, model, progress)
+    metrics = family.evaluate(name, model, progress)
     card = {
-        "name": name, "what": _WHAT[name], "trained_on": recipe.data,
-        "command": f"python -m imsearch.nn.zoo train {name}",
+        "name": name, "what": family.what[name], "trained_on": recipe.data,
+        "command": f"python -m imsearch models train {name}",
         "training_seconds": round(seconds, 1),
         "machine": f"this course's CPU machine, {torch.get_num_threads()} torch threads, torch {torch.__version__}",
         "metrics": {k: round(v, 4) for k, v in metrics.items()},
         "file": "model.pt", "size_bytes": path.stat().st_size, "sha256": sha256_file(path),
     }
+    if family.card is not None:
+        card.update(family.card(name, model, log))
     (folder / "card.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
     return card
 
@@ -212,11 +295,22 @@ def load_model(name: str):
     return load_checkpoint(models_folder() / name, build_model(name))
 
 
+register_family(Family(_CHAPTER8_RECIPES, _build_chapter8, _train_chapter8, _evaluate_chapter8, _WHAT,
+                       name="chapter8"))
+
+#: Modules of ``imsearch.nn`` that define ``zoo_family() -> Family``; each is registered on import.
+FAMILY_MODULES: list = ["simclr", "sscd", "clip"]
+
+if __name__ != "__main__":  # under ``python -m``, this __main__ copy hands over to imsearch.nn.zoo (below)
+    for _module in FAMILY_MODULES:
+        register_family(importlib.import_module(f".{_module}", __package__).zoo_family())
+
+
 def main(argv=None) -> int:
-    """``python -m imsearch.nn.zoo train [NAME ...]``: retrain the course's models (all by default)."""
+    """``python -m imsearch models train [NAME ...]``: retrain the course's models (all by default)."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] != "train":
-        print("usage: python -m imsearch.nn.zoo train [" + " | ".join(RECIPES) + " ...]", file=sys.stderr)
+        print("usage: python -m imsearch models train [" + " | ".join(RECIPES) + " ...]", file=sys.stderr)
         return 2
     for name in args[1:] or list(RECIPES):
         card = train_model(name)
@@ -225,4 +319,6 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # run the package's module, not this __main__ copy: families register their recipes (and
+    # build their Family objects) in imsearch.nn.zoo itself
+    sys.exit(importlib.import_module("imsearch.nn.zoo").main())
