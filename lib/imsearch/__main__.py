@@ -5,33 +5,84 @@ import argparse
 import sys
 
 
-def _doctor(args) -> int:
-    """Print the versions of the course's dependencies; fail if one is missing."""
-    import importlib
-    import os
+#: Packages the chapters import (import name, distribution name); ``doctor`` imports each one.
+_DOCTOR_MODULES = [("numpy", "numpy"), ("scipy", "scipy"), ("matplotlib", "matplotlib"), ("skimage", "scikit-image"),
+                   ("sklearn", "scikit-learn"), ("cv2", "opencv-python-headless"), ("torch", "torch"),
+                   ("faiss", "faiss-cpu"), ("pooch", "pooch"), ("tqdm", "tqdm"), ("ipywidgets", "ipywidgets"),
+                   ("jupyterlab", "jupyterlab"), ("nbclient", "nbclient"), ("nbformat", "nbformat")]
 
-    mods = ["numpy", "scipy", "matplotlib", "skimage", "cv2", "torch", "faiss", "pooch", "tqdm",
-            "ipywidgets", "jupyterlab", "nbclient", "nbformat"]
+#: ipywidgets major version -> the JupyterLab front-end package major version that renders it.
+_WIDGET_FRONTENDS = {7: 1, 8: 3}
+
+
+def doctor(file=None) -> int:
+    """Check the course environment: packages, the widgets' front end, the data pack; print a report.
+
+    Parameters
+    ----------
+    file : file-like, optional
+        Where the report goes (default: standard output).
+
+    Returns
+    -------
+    int
+        0 when every package the chapters import loads, 1 otherwise (the exit code of
+        ``python -m imsearch doctor``). A missing data pack is reported, not an error: the
+        chapters that need it say so, and chapters 1-3 never do.
+    """
+    import importlib
+    import importlib.metadata as md
+    import platform
+
+    from . import __file__ as package_file
+    from .data.pack import MIRROR_VARIABLE, cache_dir, datasets, have_dataset, mirror
+
+    def say(line=""):
+        print(line, file=file or sys.stdout)
+
+    say(f"python {platform.python_version()} ({sys.executable})")
+    say(f"imsearch from {package_file.rsplit('/', 1)[0]}")
     missing = []
-    for name in mods:
+    for name, dist in _DOCTOR_MODULES:
         try:
             mod = importlib.import_module(name)
-            print(f"  {name:12s} {getattr(mod, '__version__', '?')}")
+            say(f"  {name:12s} {getattr(mod, '__version__', '?')}")
         except Exception as err:  # noqa: BLE001
-            missing.append(name)
-            print(f"  {name:12s} MISSING ({err})")
+            missing.append(dist)
+            say(f"  {name:12s} MISSING ({err})")
     try:
         import torch
-        print(f"  torch CUDA available: {torch.cuda.is_available()} (the course runs on the CPU)")
+        say(f"  torch CUDA available: {torch.cuda.is_available()} (the course runs on the CPU)")
     except Exception:  # noqa: BLE001
         pass
-    mirror = os.environ.get("IMSEARCH_DATA_MIRROR")
-    print(f"  IMSEARCH_DATA_MIRROR = {mirror or '<not set: chapters use the embedded photos>'}")
+    # the classic "Error displaying widget: model not found": kernel-side ipywidgets and the
+    # JupyterLab front end (jupyterlab_widgets) of different generations
+    try:
+        widgets, frontend = md.version("ipywidgets"), md.version("jupyterlab_widgets")
+        want = _WIDGET_FRONTENDS.get(int(widgets.split(".")[0]))
+        ok = want is None or int(frontend.split(".")[0]) == want
+        say(f"  widgets: ipywidgets {widgets} with the JupyterLab front end jupyterlab_widgets {frontend}"
+            + ("" if ok else f": MISMATCH, install jupyterlab_widgets {want}.x where JupyterLab runs"))
+    except md.PackageNotFoundError as err:
+        say(f"  widgets: {err.name} is not installed where this kernel runs (sliders need the JupyterLab "
+            "server's jupyterlab_widgets to match ipywidgets)")
+    location = mirror()
+    say(f"  {MIRROR_VARIABLE} = {location or '<not set: chapters 1-3 run on embedded photos, later ones need the pack>'}")
+    if location:
+        found = {name: have_dataset(name) for name in datasets()}
+        have = [n for n, ok in found.items() if ok]
+        lost = [n for n, ok in found.items() if not ok]
+        say(f"  data pack: {len(have)}/{len(found)} datasets found" + (f"; missing: {', '.join(lost)}" if lost else ""))
+    say(f"  cache: {cache_dir()}")
     if missing:
-        print("missing packages: " + ", ".join(missing), file=sys.stderr)
+        say("missing packages: " + ", ".join(missing) + " (pip install -e . from the repository)")
         return 1
-    print("imsearch environment OK")
+    say("imsearch environment OK")
     return 0
+
+
+def _doctor(args) -> int:
+    return doctor()
 
 
 def _exercises(args) -> int:
@@ -73,8 +124,17 @@ def _benchmarks(argv) -> int:
     return benchmarks_main(argv)
 
 
+def _models(argv) -> int:
+    # the chapter-11 models train and score on the DISC benchmark of imsearch.eval (a layer above nn):
+    # importing imsearch.eval.sscd registers that part of their family before the zoo's command line runs
+    import imsearch.eval.sscd  # noqa: F401
+    from imsearch.nn.zoo import main as zoo_main
+
+    return zoo_main(argv)
+
+
 #: Sub-commands whose module has its own command line, ``main(argv)``: the rest of the arguments go to it.
-_FORWARDED = {"data": _data, "benchmarks": _benchmarks}
+_FORWARDED = {"data": _data, "benchmarks": _benchmarks, "models": _models}
 
 
 def main(argv=None) -> int:
@@ -101,6 +161,7 @@ def main(argv=None) -> int:
     # listed for --help; their own command lines (main(argv)) parse their arguments
     sub.add_parser("data", help="list, fetch and verify the course data pack")
     sub.add_parser("benchmarks", help="build (again) or describe the retrieval benchmarks")
+    sub.add_parser("models", help="train the course's committed models again: models train [NAME ...]")
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in _FORWARDED:
         return _FORWARDED[argv[0]](argv[1:])
