@@ -9,6 +9,7 @@ time (train + add). Then the issue's goals are checked, and our hand-written IVF
 
     python benchmarks/ann.py                # the full million (builds the set once, cached)
     python benchmarks/ann.py --n 100000     # a quick run
+    python benchmarks/ann.py --set deep     # 100,000 SSCD descriptors (chapter 11's network) instead
 """
 from __future__ import annotations
 
@@ -32,6 +33,9 @@ FAMILIES = [
     ("IVF4096-Flat", "IVF4096,Flat", "nprobe", [16, 32, 64]),
     ("IVF4096-PQ16 + exact re-ranking of 100", "IVF4096,PQ16,Refine(Flat)", "nprobe", [32, 64]),
     ("OPQ16 IVF-PQ16 + re-ranking of 100", "OPQ16,IVF1024,PQ16,Refine(Flat)", "nprobe", [16, 64]),
+    ("HNSW32", "HNSW32", "efSearch", [32, 48, 64, 128]),
+    # No inverted lists, so no 8-byte id per vector: the 16-byte code is the whole index in RAM.
+    ("PQ16 + exact re-ranking", "PQ16,Refine(Flat)", "k_factor_rf", [10, 30, 100]),
 ]
 K_FACTOR = 10          # Refine: a shortlist of K_FACTOR * k = 100 candidates re-ranked by exact distance
 
@@ -53,7 +57,7 @@ def measure(data, families, timing_queries: int, recall_queries: int, threads_al
             extra = f"{bpv_codes:.0f} B in RAM + the raw vectors read for re-ranking"
         for v in values:
             params = {knob: v} if knob else {}
-            if "Refine" in factory:
+            if "Refine" in factory and knob != "k_factor_rf":
                 params["k_factor_rf"] = K_FACTOR
             if "PQ8+8" in factory:
                 params["k_factor"] = K_FACTOR * 10
@@ -95,13 +99,14 @@ def goals(rows):
     small = [r for r in rows if "Refine" in r["factory"]]
     for r in small:
         r["codes_bpv"] = float(r["note"].split(" B")[0])
-    ok = [r for r in small if r["codes_bpv"] <= 16 + 8 + 1 and r["r10"] >= 0.8]
-    bestc = max(small, key=lambda r: r["r10"], default=None)
+    # <= 16 bytes per vector in RAM, the codebooks (a few hundred kB for the million) amortised
+    ok = [r for r in small if r["codes_bpv"] < 16.5 and r["r10"] >= 0.8]
+    bestc = max(ok or small, key=lambda r: (r["r10"] >= 0.8, r["qps1"] if ok else r["r10"]), default=None)
     if bestc:
-        out.append(f"goal 2 (<= 16 bytes/vector code, recall@10 >= 0.8 after re-ranking): best {bestc['index']} "
-                   f"{bestc['knob']}: recall@10 {bestc['r10']:.3f}, index in RAM {bestc['codes_bpv']:.1f} B/vector "
-                   f"(16 B PQ code + 8 B id + coarse centroids/codebooks), raw vectors on disk for the "
-                   f"re-ranking -> {'MET' if ok else 'NOT MET'}")
+        out.append(f"goal 2 (<= 16 bytes/vector in RAM, recall@10 >= 0.8 after re-ranking): "
+                   f"{'fastest' if ok else 'best'} {bestc['index']} {bestc['knob']}: recall@10 {bestc['r10']:.3f}, "
+                   f"{bestc['qps1']:,.0f} q/s (1 thread), index in RAM {bestc['codes_bpv']:.1f} B/vector, raw vectors "
+                   f"read from disk for the re-ranking -> {'MET' if ok else 'NOT MET'}")
     return out
 
 
@@ -148,14 +153,21 @@ def main(argv=None):
     import faiss
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--n", type=int, default=1_000_000, help="database size (default: the full million)")
+    p.add_argument("--set", choices=("sift", "deep"), default="sift",
+                   help="sift: SIFT-1M in miniature; deep: chapter 11's SSCD descriptors of photos and copies")
+    p.add_argument("--n", type=int, default=None,
+                   help="database size (default: the full million for sift, 100,000 for deep)")
     p.add_argument("--timing-queries", type=int, default=1000)
     p.add_argument("--recall-queries", type=int, default=2000)
     p.add_argument("--only", default="", help="comma-separated labels' first words to run (default: all)")
+    p.add_argument("--no-hand-written", action="store_true", help="skip the hand-written IVF/PQ comparison")
     args = p.parse_args(argv)
     threads_all = faiss.omp_get_max_threads()
     t = time.perf_counter()
-    data = ev.sift_set(args.n, 10_000, 100_000, k=100)
+    if args.set == "sift":
+        data = ev.sift_set(args.n or 1_000_000, 10_000, 100_000, k=100)
+    else:
+        data = ev.deep_set((args.n or 100_000) + 11_000, 1000, 10_000, k=100)
     print(f"# {data}; loaded in {time.perf_counter() - t:.0f} s; {threads_all} threads", flush=True)
     fams = [f for f in FAMILIES if not args.only or f[0].split()[0] in args.only.split(",")]
     print(HEADER, flush=True)
@@ -166,8 +178,9 @@ def main(argv=None):
     if any(r["factory"] == "Flat" for r in rows):
         for line in goals(rows):
             print(line)
-    for line in hand_written(data):
-        print(line, flush=True)
+    if not args.no_hand_written:
+        for line in hand_written(data):
+            print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -69,3 +69,25 @@ def test_sift_set_is_real_sift_with_disjoint_queries():
     t = ann_data.sift_set(n_database=1000, n_queries=100, n_learn=500, k=10, progress=False)
     np.testing.assert_array_equal(t.database, s.database[:1000])
     np.testing.assert_array_equal(t.queries, s.queries)
+
+
+@pytest.mark.datapack
+@pytest.mark.skipif(not os.environ.get("IMSEARCH_DATA_MIRROR"), reason="needs the course data pack")
+def test_deep_set_is_exact_and_copies_find_their_photo():
+    """SSCD descriptors of the photos and of augmented copies: exact ground truth, and an augmented copy's
+    nearest database vectors include its original photo far more often than chance."""
+    s = ann_data.deep_set(5000, 200, 300, k=10, progress=False)
+    assert s.database.shape == (4500, s.dim) and s.queries.shape == (200, s.dim) and len(s.learn) == 300
+    assert np.allclose(np.linalg.norm(s.database, axis=1), 1, atol=1e-4)       # unit descriptors
+    d = ((s.queries[:, None, :] - s.database[None]) ** 2).sum(-1)
+    np.testing.assert_allclose(np.sort(d, axis=1)[:, :10], s.truth_distances, rtol=0, atol=1e-5)
+    np.testing.assert_array_equal(np.take_along_axis(d, s.truth, 1), np.sort(d, axis=1)[:, :10])
+    names = [s.photos[i] for i in s.source]
+    assert {n.split("#")[1] for n in names} == {"r0", "r1"}
+    row = {n: i for i, n in enumerate(names)}
+    copies = [(i, row[n.split("#")[0] + "#r0"]) for i, n in enumerate(names)
+              if n.endswith("#r1") and n.split("#")[0] + "#r0" in row]
+    assert len(copies) > 300
+    x = s.database
+    found = [o in np.argsort(((x - x[c]) ** 2).sum(1))[1:11] for c, o in copies]
+    assert np.mean(found) > 0.2        # chance: 10 / 4500

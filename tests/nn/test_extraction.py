@@ -61,3 +61,26 @@ def test_content_hash_and_cache(tmp_path, monkeypatch):
     assert calls == [3, 3, 3]
     with pytest.raises(ValueError, match="tag"):
         inn.cached_extract(fn, ims, "m0", "mean", "a/b")
+
+
+def test_augmented_embeddings_rounds_photos_and_determinism():
+    """Round 0 embeds the photos themselves; later rounds embed augmented copies; same seed, same vectors."""
+    import torch
+    from imsearch import nn as inn
+
+    rng = np.random.default_rng(0)
+    photos = [rng.integers(0, 256, (20 + i, 30, 3), dtype=np.uint8) for i in range(5)]
+    model = lambda b: b.mean(dim=(2, 3))  # noqa: E731  (B, 3) mean colour
+    emb, photo, rnd = inn.augmented_embeddings(model, photos, 12, size=16, seed=3, batch_size=2, progress=False)
+    assert emb.shape == (12, 3) and emb.dtype == np.float32
+    np.testing.assert_array_equal(photo, [0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1])
+    np.testing.assert_array_equal(rnd, [0] * 5 + [1] * 5 + [2] * 2)
+    own = np.stack([inn.fit_square(p, 16, "squash") for p in photos]).mean(axis=(1, 2)) / 255
+    np.testing.assert_allclose(emb[:5], own, atol=1e-6)
+    assert not np.allclose(emb[5:10], emb[:5], atol=1e-3)           # the copies differ
+    again, _, _ = inn.augmented_embeddings(model, photos, 12, size=16, seed=3, batch_size=2, progress=False)
+    np.testing.assert_array_equal(emb, again)
+    with pytest.raises(ValueError, match="images"):
+        inn.augmented_embeddings(model, [], 3, progress=False)
+    with pytest.raises(ValueError, match="n_vectors"):
+        inn.augmented_embeddings(model, photos, 0, progress=False)

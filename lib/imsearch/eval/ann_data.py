@@ -361,6 +361,60 @@ def embedding_set(embeddings, n_queries: int = 1000, n_learn: int = 10_000, k: i
                   np.asarray(di, np.int64), photos)
 
 
+def deep_set(n_vectors: int = 111_000, n_queries: int = 1000, n_learn: int = 10_000, k: int = 100,
+             model: str = "sscd_koleo10", size: int = 48, seed: int = 0, progress: bool = True) -> ANNSet:
+    """Deep descriptors of the pack's photos and of augmented copies: chapter 11's SSCD at scale.
+
+    Every original photo of the DISC-style benchmark (references, background and training
+    pool: about 4,100 photos, see :func:`imsearch.eval.load_disc`) is squashed to ``size`` px
+    and described by a committed chapter 11 network, then described again after rounds of
+    SimCLR augmentations (:func:`imsearch.nn.augment.simclr_augment`, preset ``"all"``,
+    seeded per round) until ``n_vectors`` descriptors exist; :func:`embedding_set` then puts
+    ``n_queries`` of them aside as queries and ``n_learn`` as the learn set, with exact
+    ground truth. The descriptors are cached (by model weights, size, count and seed).
+
+    Parameters
+    ----------
+    n_vectors : int
+        Descriptors in all (database = ``n_vectors - n_queries - n_learn``; the default gives
+        100,000).
+    n_queries, n_learn, k : int
+    model : str
+        A committed model of :mod:`imsearch.nn.zoo` with an SSCD network (chapter 11).
+    size : int
+        Side in pixels of the squashed photos (the size the network's benchmark uses).
+    seed : int
+    progress : bool
+
+    Returns
+    -------
+    ANNSet
+        ``photos`` names each vector ``"<photo id>#r<round>"`` (round 0: the original).
+    """
+    from ..nn.extraction import augmented_embeddings
+    from ..nn.sscd import weights_id
+    from ..nn.zoo import load_model
+    from .disc import load_disc
+
+    n_vectors = check_int(n_vectors, "n_vectors", minimum=2)
+    size = check_int(size, "size", minimum=8)
+    net = load_model(model)[0].eval()
+    key = _key("deep", model, weights_id(net), n_vectors, size, seed)
+    path = _folder() / f"deep-{_short(n_vectors)}-{key}.npz"
+    cached = load_npz(path)
+    if cached is None:
+        disc = load_disc(progress=progress)
+        photos = list(disc.references) + list(disc.background) + list(disc.train)
+        ids = list(disc.reference_ids) + list(disc.background_ids) + list(disc.train_ids)
+        emb, photo, round_ = augmented_embeddings(net, photos, n_vectors, "all", size, seed, progress=progress)
+        names = np.asarray([f"{ids[p]}#r{r}" for p, r in zip(photo, round_)])
+        cached = {"embeddings": emb, "names": names}
+        save_npz(path, cached)
+    s = embedding_set(cached["embeddings"], n_queries, n_learn, k, seed, name=f"{model} deep {_short(n_vectors)}",
+                      labels=list(cached["names"]), progress=progress)
+    return s
+
+
 def main(argv=None) -> int:
     """``python -m imsearch.eval.ann_data [n_database]``: build (or finish building) the SIFT set."""
     import argparse

@@ -28,6 +28,7 @@ __all__ = [
     "extract",
     "fit_square",
     "to_tensor",
+    "augmented_embeddings",
 ]
 
 _MODES = ("pad", "crop", "squash")
@@ -226,3 +227,67 @@ def as_tensor(x):
     import torch
 
     return torch.as_tensor(np.asarray(x, dtype=np.float64))
+
+
+def augmented_embeddings(model, images, n_vectors: int, preset: str = "all", size: int = 48, seed: int = 0,
+                         batch_size: int = 256, progress: bool = True):
+    """Embeddings of photos and of rounds of augmented copies, until ``n_vectors`` exist.
+
+    Round 0 embeds every photo (squashed to ``size`` px); each later round embeds a new
+    augmented copy of every photo (:func:`imsearch.nn.augment.simclr_augment`, one seeded
+    generator for the whole run), in photo order, stopping at ``n_vectors`` in all.
+
+    Parameters
+    ----------
+    model : callable
+        ``(B, 3, size, size)`` float tensor in [0, 1] -> ``(B, D)`` tensor (e.g. chapter 11's network).
+    images : sequence of (H, W, 3) uint8
+    n_vectors : int
+    preset : str
+        An augmentation preset of :data:`imsearch.nn.augment.PRESETS`.
+    size : int
+    seed : int
+    batch_size : int
+    progress : bool
+
+    Returns
+    -------
+    embeddings : (n_vectors, D) float32
+    photo : (n_vectors,) int64
+        The photo each embedding comes from.
+    round : (n_vectors,) int64
+        0 for the photo itself, r >= 1 for its r-th augmented copy.
+    """
+    import torch
+    from tqdm.auto import tqdm
+
+    from .augment import simclr_augment
+
+    n_vectors = check_int(n_vectors, "n_vectors", minimum=1)
+    size = check_int(size, "size", minimum=8)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    if len(images) == 0:
+        raise ValueError("images must not be empty")
+    x = torch.from_numpy(np.stack([fit_square(np.asarray(im), size, "squash") for im in images]))
+    x = x.permute(0, 3, 1, 2).float().div(255).contiguous()
+    gen = torch.Generator().manual_seed(int(seed))
+    out, photo, rounds = [], [], []
+    done = 0
+    with torch.inference_mode(), tqdm(total=n_vectors, desc="embeddings of photos and copies", unit="img",
+                                      disable=not progress) as bar:
+        r = 0
+        while done < n_vectors:
+            for start in range(0, len(x), batch_size):
+                take = min(batch_size, len(x) - start, n_vectors - done)
+                if take <= 0:
+                    break
+                batch = x[start:start + take]
+                if r:
+                    batch = simclr_augment(batch, gen, preset=preset, size=size)
+                out.append(np.asarray(model(batch), dtype=np.float32))
+                photo.append(np.arange(start, start + take))
+                rounds.append(np.full(take, r))
+                done += take
+                bar.update(take)
+            r += 1
+    return np.concatenate(out), np.concatenate(photo).astype(np.int64), np.concatenate(rounds).astype(np.int64)
