@@ -1,6 +1,7 @@
 # imsearch: two commands on a fresh machine.
 #   make lab    set up .venv if needed, open JupyterLab on notebooks/
-#   make test   set up .venv if needed, run the library tests and execute every notebook
+#   make test   set up .venv if needed, run the library tests and execute every notebook, then run
+#               every notebook in JupyterLab in a headless Chromium (tests/browser; skipped without Chromium)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -13,7 +14,7 @@ TORCH_INDEX ?=
 PYTEST_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-lib test-notebooks setup clean
+.PHONY: lab test test-lib test-notebooks test-browser setup clean
 
 setup: $(STAMP)
 
@@ -28,10 +29,19 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
 test: $(STAMP)
-	MPLBACKEND=Agg TQDM_MININTERVAL=1 $(BIN)/python -m pytest tests notebooks --nbval-lax -p no:cacheprovider --durations=10 $(PYTEST_ARGS)
+	MPLBACKEND=Agg TQDM_MININTERVAL=1 $(BIN)/python -m pytest tests notebooks --ignore=tests/browser --nbval-lax -p no:cacheprovider --durations=10 $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-browser BROWSER_CHAPTERS="$(TEST_BROWSER_CHAPTERS)"
+
+# The notebooks as students see them (JupyterLab + headless Chromium); run after nbval so the caches are warm.
+# Screenshots and report.json go to data/cache/browser/. `make test` drives the start page and three chapters
+# (TEST_BROWSER_CHAPTERS) to keep CI under its time budget; `make test-browser` drives every chapter.
+TEST_BROWSER_CHAPTERS ?= 00 01 02 12
+BROWSER_CHAPTERS ?=
+test-browser: $(STAMP)
+	IMSEARCH_BROWSER_CHAPTERS="$(BROWSER_CHAPTERS)" TQDM_MININTERVAL=1 $(BIN)/python -m pytest tests/browser -p no:cacheprovider $(PYTEST_ARGS)
 
 test-lib: $(STAMP)
-	MPLBACKEND=Agg TQDM_MININTERVAL=1 $(BIN)/python -m pytest tests $(PYTEST_ARGS)
+	MPLBACKEND=Agg TQDM_MININTERVAL=1 $(BIN)/python -m pytest tests --ignore=tests/browser $(PYTEST_ARGS)
 
 test-notebooks: $(STAMP)
 	MPLBACKEND=Agg TQDM_MININTERVAL=1 $(BIN)/python -m pytest notebooks --nbval-lax $(PYTEST_ARGS)
