@@ -960,6 +960,24 @@ class CopyDetection:
             ``{"uAP", "recall_at_p90"}``, plus ``"uAP_SN"`` and ``"recall_at_p90_SN"`` with
             a background.
         """
+        sim, bsim = self.descriptor_similarities(query_desc, ref_desc, background_desc, metric)
+        return self.evaluate_similarity(sim, bsim, k=k, beta=beta, first=first, last=last)
+
+    def descriptor_similarities(self, query_desc, ref_desc, background_desc=None, metric="l2"):
+        """Query-reference (and query-background) similarities of descriptors, shapes checked.
+
+        Parameters
+        ----------
+        query_desc : (Q, D) array, one row per query
+        ref_desc : (R, D) array, one row per reference
+        background_desc : (B, D) array, optional
+        metric : str
+            One of :data:`SIMILARITY_METRICS`.
+
+        Returns
+        -------
+        (Q, R) float array, and (Q, B) float array or None
+        """
         qd = check_array(query_desc, "query_desc", ndim=2)
         rd = check_array(ref_desc, "ref_desc", ndim=2)
         if qd.shape[0] != len(self.queries):
@@ -969,8 +987,7 @@ class CopyDetection:
         bsim = None
         if background_desc is not None:
             bsim = similarity_matrix(qd, check_array(background_desc, "background_desc", ndim=2), metric)
-        return self.evaluate_similarity(similarity_matrix(qd, rd, metric), bsim, k=k, beta=beta, first=first,
-                                        last=last)
+        return similarity_matrix(qd, rd, metric), bsim
 
     def evaluate_similarity(self, similarity, background_similarity=None, k=10, beta=1.0, first=0, last=2) -> dict:
         """Score any method through its similarities: k best references per query, then :meth:`evaluate`.

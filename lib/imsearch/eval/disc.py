@@ -344,17 +344,9 @@ class DISC(CopyDetection):
         dict
             As :meth:`evaluate_similarity`.
         """
-        qd = check_array(query_desc, "query_desc", ndim=2)
-        rd = check_array(ref_desc, "ref_desc", ndim=2)
-        if qd.shape[0] != len(self.queries):
-            raise ValueError(f"query_desc must have one row per query ({len(self.queries)}), got {qd.shape[0]}")
-        if rd.shape[0] != len(self.references):
-            raise ValueError(f"ref_desc must have one row per reference ({len(self.references)}), got {rd.shape[0]}")
-        bsim = None
-        if background_desc is not None:
-            bsim = similarity_matrix(qd, check_array(background_desc, "background_desc", ndim=2), metric)
-        return self.evaluate_similarity(similarity_matrix(qd, rd, metric), bsim, k=k, beta=beta, first=first,
-                                        last=last, n_resamples=n_resamples, confidence=confidence, seed=seed)
+        sim, bsim = self.descriptor_similarities(query_desc, ref_desc, background_desc, metric)
+        return self.evaluate_similarity(sim, bsim, k=k, beta=beta, first=first, last=last,
+                                        n_resamples=n_resamples, confidence=confidence, seed=seed)
 
     def paired_intervals(self, similarity_a, similarity_b, background_similarity_a=None,
                          background_similarity_b=None, k=10, beta=1.0, first=0, last=2, n_resamples=1000,

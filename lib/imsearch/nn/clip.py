@@ -244,7 +244,6 @@ def train_mini_clip(world, recipe=None, progress: bool = True, evaluate=None):
     (MiniCLIP in eval mode, log dict); ``log["temperature"]`` is ``τ`` after each step.
     """
     from ..data.shapes_world import VOCABULARY, ShapesWorld, tokenize
-    from .training import train
 
     if not isinstance(world, ShapesWorld):
         raise TypeError(f"world must be an imsearch.data.ShapesWorld, got {type(world).__name__}")
@@ -254,15 +253,22 @@ def train_mini_clip(world, recipe=None, progress: bool = True, evaluate=None):
     torch.manual_seed(recipe.seed)
     model = MiniCLIP(len(VOCABULARY), recipe.extra.get("dim", 64), recipe.extra.get("temperature", 0.07),
                      recipe.extra.get("learn_temperature", True), side_px=world.images.shape[1])
+    return _train_pairs(model, x, tokens, recipe, evaluate, progress)
+
+
+def _train_pairs(model, images, texts, recipe, evaluate, progress):
+    """The course's loop on (image, text) pairs with the symmetric CLIP loss; logs the temperature per step."""
+    from .training import train
+
     taus = []
 
     def step(m, idx, gen):
-        i, t = m(x[idx], tokens[idx])
+        i, t = m(images[idx], texts[idx])
         tau = m.temperature()
         taus.append(float(tau.detach()))
         return clip_loss(i, t, tau)
 
-    log = train(model, recipe, len(x), step, evaluate=evaluate, progress=progress)
+    log = train(model, recipe, len(images), step, evaluate=evaluate, progress=progress)
     log["temperature"] = taus
     return model, log
 
@@ -456,8 +462,6 @@ def train_lit(image_features, text_features, recipe=None, progress: bool = True,
     -------
     (LiTProjections in eval mode, log dict with ``"temperature"`` per step)
     """
-    from .training import train
-
     fi = check_array(image_features, "image_features", ndim=2, kinds="f")
     ft = check_array(text_features, "text_features", ndim=2, kinds="f")
     if len(fi) != len(ft) or len(fi) < 2:
@@ -467,17 +471,7 @@ def train_lit(image_features, text_features, recipe=None, progress: bool = True,
     xi, xt = torch.from_numpy(np.ascontiguousarray(fi, np.float32)), torch.from_numpy(np.ascontiguousarray(ft, np.float32))
     torch.manual_seed(recipe.seed)
     model = LiTProjections(fi.shape[1], ft.shape[1], recipe.extra.get("dim", 256))
-    taus = []
-
-    def step(m, idx, gen):
-        i, t = m(xi[idx], xt[idx])
-        tau = m.temperature()
-        taus.append(float(tau.detach()))
-        return clip_loss(i, t, tau)
-
-    log = train(model, recipe, len(xi), step, evaluate=evaluate, progress=progress)
-    log["temperature"] = taus
-    return model, log
+    return _train_pairs(model, xi, xt, recipe, evaluate, progress)
 
 
 #: The image sets of Part B: loader, split, images per class (None = all).
