@@ -103,3 +103,25 @@ def test_models_command_line_usage():
     from imsearch.__main__ import main
 
     assert main(["models"]) == 2                                   # prints the usage with every model name
+
+
+def test_range_search_on_unit_vectors_is_faiss_range_search_at_radius_2_minus_2t():
+    """Chapter 12's use: cosine >= t on unit descriptors is squared L2 <= 2 - 2t in faiss."""
+    import faiss
+    from imsearch import eval as ev
+
+    rng = np.random.default_rng(0)
+    r = rng.normal(size=(50, 8)).astype(np.float32)
+    r /= np.linalg.norm(r, axis=1, keepdims=True)
+    copy_of = np.r_[np.arange(20), -np.ones(10, int)]
+    q = np.r_[r[:20] + 0.3 * rng.normal(size=(20, 8)), rng.normal(size=(10, 8))].astype(np.float32)
+    q /= np.linalg.norm(q, axis=1, keepdims=True)
+    t = 0.8
+    flat = faiss.IndexFlatL2(8)
+    flat.add(r)
+    lims, _, ids = flat.range_search(q, 2 - 2 * t)
+    found = np.repeat(np.arange(len(q)), np.diff(lims).astype(np.int64))
+    tp = int((copy_of[found] == ids).sum())
+    p, rec, n = ev.range_search_precision_recall(q @ r.T, copy_of, t)
+    assert n == len(ids) > 0
+    assert p == pytest.approx(tp / len(ids)) and rec == pytest.approx(tp / 20)

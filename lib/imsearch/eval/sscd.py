@@ -191,8 +191,8 @@ def sscd_results(names, disc=None, features=("projection",), n_resamples=1000, p
     Returns
     -------
     dict ``(name, feature) -> dict`` with the entries of :meth:`imsearch.eval.DISC.evaluate_similarity`
-    plus ``"similarity"`` (Q, R), ``"background_similarity"`` (Q, B), ``"references"`` (R, D)
-    descriptors, ``"card"`` (the model's card).
+    plus ``"similarity"`` (Q, R), ``"background_similarity"`` (Q, B), ``"queries"`` (Q, D) and
+    ``"references"`` (R, D) descriptors, ``"card"`` (the model's card).
     """
     from ..nn.sscd import RECIPES, disc_descriptors, weights_id
     from ..nn.zoo import load_model, read_card
@@ -211,7 +211,7 @@ def sscd_results(names, disc=None, features=("projection",), n_resamples=1000, p
             sim = similarity_matrix(q, r, "cosine")
             bsim = similarity_matrix(q, b, "cosine")
             res = disc.evaluate_similarity(sim, bsim, n_resamples=n_resamples)
-            res.update(similarity=sim, background_similarity=bsim, references=r, card=read_card(name))
+            res.update(similarity=sim, background_similarity=bsim, queries=q, references=r, card=read_card(name))
             out[(name, f)] = res
     return out
 
