@@ -25,19 +25,56 @@ def test_the_chapter_s_exercises():
 
 # ----------------------------------------------------------------------------- (b) wrong solutions fail
 
-def _q_round(x, k):  # rounding instead of floor
-    return np.minimum(np.round(np.asarray(x) * k).astype(np.int64), k - 1)
+def _lm_uniform_start(x, k, n_iter=30):  # starts from the uniform cell centres of [min, max] instead
+    x = np.asarray(x, dtype=float).ravel()
+    levels = x.min() + (np.arange(k) + 0.5) / k * (x.max() - x.min())
+    for _ in range(n_iter):
+        cell = np.searchsorted((levels[:-1] + levels[1:]) / 2, x)
+        c, s = np.bincount(cell, minlength=k), np.bincount(cell, weights=x, minlength=k)
+        levels = np.where(c > 0, s / np.maximum(c, 1), levels)
+    return levels
 
 
-def _q_one_based(x, k):  # the lecture's {1..k}, not {0..k-1}
-    return np.floor(np.asarray(x) * k).astype(np.int64) + 1
+def _lm_nan_on_empty(x, k, n_iter=30):  # divides by an empty cell's zero count
+    x = np.asarray(x, dtype=float).ravel()
+    levels = np.quantile(x, (np.arange(k) + 0.5) / k)
+    with np.errstate(all="ignore"):
+        for _ in range(n_iter):
+            cell = np.searchsorted((levels[:-1] + levels[1:]) / 2, x)
+            levels = np.bincount(cell, weights=x, minlength=k) / np.bincount(cell, minlength=k)
+    return levels
 
 
-def _q_float(x, k):  # forgets the integer type
-    return np.floor(np.asarray(x) * k)
+def _lm_ties_up(x, k, n_iter=30):  # a value on a midpoint goes to the upper cell
+    x = np.asarray(x, dtype=float).ravel()
+    levels = np.quantile(x, (np.arange(k) + 0.5) / k)
+    for _ in range(n_iter):
+        cell = np.searchsorted((levels[:-1] + levels[1:]) / 2, x, side="right")
+        c, s = np.bincount(cell, minlength=k), np.bincount(cell, weights=x, minlength=k)
+        levels = np.where(c > 0, s / np.maximum(c, 1), levels)
+    return levels
 
 
-@pytest.mark.parametrize("wrong", [_q_round, _q_one_based, _q_float])
+def _lm_one_iteration_short(x, k, n_iter=30):  # off by one in the loop
+    x = np.asarray(x, dtype=float).ravel()
+    levels = np.quantile(x, (np.arange(k) + 0.5) / k)
+    for _ in range(max(n_iter - 1, 0)):
+        cell = np.searchsorted((levels[:-1] + levels[1:]) / 2, x)
+        c, s = np.bincount(cell, minlength=k), np.bincount(cell, weights=x, minlength=k)
+        levels = np.where(c > 0, s / np.maximum(c, 1), levels)
+    return levels
+
+
+def _lm_through_lloyd_step(x, k, n_iter=30):  # the 2-D k-means step: moves an empty cell's level
+    x = np.asarray(x, dtype=float).reshape(-1, 1)
+    levels = np.quantile(x, (np.arange(k) + 0.5) / k)[:, None]
+    for _ in range(n_iter):
+        levels = quantization.lloyd_step(x, levels)[0]
+    return np.sort(levels[:, 0])
+
+
+@pytest.mark.parametrize("wrong", [_lm_uniform_start, _lm_nan_on_empty, _lm_ties_up, _lm_one_iteration_short,
+                                   _lm_through_lloyd_step])
 def test_1_1_wrong_solutions_fail(wrong):
     assert not passes("1.1", wrong)
 
@@ -217,7 +254,7 @@ def test_1_5_wrong_predictions_fail(wrong):
 # ----------------------------------------------------------------------------- (c) calling the reference
 
 @pytest.mark.parametrize("ex_id,cheat", [
-    ("1.1", lambda x, k: quantization.uniform_quantize(x, k)),
+    ("1.1", lambda x, k, n_iter=30: quantization.lloyd_max(x, k, n_iter)),
     ("1.2", lambda x, k: quantization.quantization_psnr(x, k)),
     ("1.3", lambda gray, levels=2: quantization.ordered_dither(gray, levels)),
     ("1.4", lambda points, centroids: quantization.assign(points, centroids)),

@@ -1,7 +1,7 @@
 """Tests of imsearch.grading (values, scoring, hiding the references) and imsearch.grading.batch.
 
-The grader tests build small notebooks in tmp_path around exercise 1.1
-(``uniform_quantize``) and grade them in as few ``grade_notebooks`` calls as possible,
+The grader tests build small notebooks in tmp_path around exercise 1.2
+(``quantization_psnr``) and grade them in as few ``grade_notebooks`` calls as possible,
 since every notebook starts a kernel. No .ipynb file is stored under tests/.
 """
 from __future__ import annotations
@@ -20,11 +20,12 @@ from imsearch.grading import batch as grader
 from imsearch.grading import checks as grading
 from imsearch.grading import guard
 from imsearch.grading.checks import Case, compare, evaluate, score, to_arrays
-from imsearch.signal import uniform_quantize
+from imsearch.signal import quantization_psnr
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-EX = grading.get_exercise("1.1")
-EX2 = grading.get_exercise("1.2")
+EX = grading.get_exercise("1.2")  # the fixture of the grader's tests
+_CHAPTER_1 = [e.id for e in grading.all_exercises() if e.chapter == 1]
+EX_NEXT = grading.get_exercise(_CHAPTER_1[_CHAPTER_1.index(EX.id) + 1])  # the exercise checked after EX
 
 
 # ----------------------------------------------------------------------------- to_arrays
@@ -103,7 +104,17 @@ def test_compare_tuples_label_the_output():
 # ----------------------------------------------------------------------------- score / evaluate
 
 def _solution(x, k):
-    return np.minimum(np.floor(np.asarray(x, dtype=float) * k), k - 1).astype(np.int64)
+    x = np.asarray(x, dtype=np.float64)
+    x_hat = (np.minimum(np.floor(x * k), k - 1) + 0.5) / k
+    mse = np.mean((x - x_hat) ** 2)
+    return float("inf") if mse == 0 else float(10 * np.log10(1.0 / mse))
+
+
+def _rounding(x, k):
+    """A wrong solution: np.round instead of floor."""
+    x = np.asarray(x, dtype=np.float64)
+    mse = np.mean((x - (np.round(x * k) + 0.5) / k) ** 2)
+    return float("inf") if mse == 0 else float(10 * np.log10(1.0 / mse))
 
 
 def test_score_full_points_for_a_correct_solution():
@@ -115,11 +126,11 @@ def test_score_full_points_for_a_correct_solution():
 
 def test_score_names_failing_cases_and_counts():
     cases = EX.make_cases(0)
-    outputs = grading.run_cases(EX, lambda x, k: np.round(np.asarray(x) * k).astype(np.int64), cases)
+    outputs = grading.run_cases(EX, _rounding, cases)
     r = score(EX, cases, outputs)
     assert r.points == 0 and r.status == "failed"
-    assert "case 'k=4 just below the borders': 4 of 4 values differ" in r.feedback
-    assert "expected 0, got 1" in r.feedback
+    assert "case 'k=4, values on the cell centres (no error)': expected inf, got 15.0515" in r.feedback
+    assert r.n_passed == 2  # round = floor on the borders i/8 and on the single 0
     assert f"{r.n_passed}/{len(cases)} cases passed" in r.feedback
     many = [Case(f"c{i}", (np.zeros(1), 2), expected=np.array([0])) for i in range(6)]
     r = score(EX, many, [(np.array([1]),)] * 6)
@@ -149,18 +160,18 @@ def test_score_uses_precomputed_expected_values():
 
 
 def test_reference_is_hidden_during_its_own_check_only():
-    r = evaluate("1.1", uniform_quantize)
+    r = evaluate("1.2", quantization_psnr)
     assert r.points == 0
-    assert "imsearch.signal.quantization.uniform_quantize is not available while grading" in r.feedback
+    assert "imsearch.signal.quantization.quantization_psnr is not available while grading" in r.feedback
     # outside a check it works, and so does a check of another exercise
-    np.testing.assert_array_equal(uniform_quantize(np.array([0.1, 0.9]), 2), [0, 1])
+    assert quantization_psnr(np.array([0.0]), 1) == pytest.approx(10 * np.log10(4.0), rel=1e-12)
     import imsearch.signal.quantization as q
-    assert q.uniform_quantize is uniform_quantize
-    with guard.hidden_in_process(grading.get_exercise("1.2")):
-        assert q.uniform_quantize(np.array([0.5]), 4)[0] == 2
-        with pytest.raises(guard.ReferenceCallError, match="quantization_psnr is not available"):
-            q.quantization_psnr(np.array([0.5]), 4)
-    assert q.quantization_psnr is grading.get_exercise("1.2").reference
+    assert q.quantization_psnr is quantization_psnr
+    with guard.hidden_in_process(grading.get_exercise("1.3")):
+        assert q.quantization_psnr(np.array([0.0]), 1) == pytest.approx(10 * np.log10(4.0), rel=1e-12)
+        with pytest.raises(guard.ReferenceCallError, match="ordered_dither is not available"):
+            q.ordered_dither(np.zeros((4, 4)), 2)
+    assert q.ordered_dither is grading.get_exercise("1.3").reference
 
 
 def test_siblings_are_hidden_in_the_check_too():
@@ -187,13 +198,13 @@ def test_stub_source_keeps_signatures_and_the_rest_of_the_module():
 
 
 def test_check_returns_the_function_or_the_reference(capsys):
-    assert grading.check("1.1", _solution) is _solution
+    assert grading.check("1.2", _solution) is _solution
     assert "2/2 points" in capsys.readouterr().out
 
     def stub(x, k):
         raise NotImplementedError
 
-    assert grading.check("1.1", stub) is EX.reference
+    assert grading.check("1.2", stub) is EX.reference
     assert "not attempted" in capsys.readouterr().out
 
 
@@ -201,18 +212,18 @@ def test_lookup_errors():
     with pytest.raises(ValueError, match="not a known exercise"):
         grading.get_exercise("99.1")
     with pytest.raises(TypeError, match="exercise_id must be a str"):
-        grading.get_exercise(1.1)
+        grading.get_exercise(1.2)
     with pytest.raises(TypeError, match="func must be a function"):
-        evaluate("1.1", 3)
+        evaluate("1.2", 3)
     with pytest.raises(ValueError, match="exercise id must look like"):
-        grading.register(grading.Exercise("1-1", "t", 1, "f", "f()", uniform_quantize, lambda rng: []))
+        grading.register(grading.Exercise("1-2", "t", 1, "f", "f()", quantization_psnr, lambda rng: []))
     with pytest.raises(ValueError, match="must be top-level functions of an imsearch module"):
         grading.register(grading.Exercise("1.9", "t", 1, "f", "f()", np.floor, lambda rng: []))
     with pytest.raises(ValueError, match="must be top-level functions of an imsearch module"):
-        grading.register(grading.Exercise("1.9", "t", 1, "f", "f()", uniform_quantize, lambda rng: [],
+        grading.register(grading.Exercise("1.9", "t", 1, "f", "f()", quantization_psnr, lambda rng: [],
                                           siblings=(lambda x, k: x,)))
     with pytest.raises(ValueError, match="registered twice"):
-        grading.register(grading.Exercise("1.1", "t", 1, "f", "f()", uniform_quantize, lambda rng: []))
+        grading.register(grading.Exercise("1.2", "t", 1, "f", "f()", quantization_psnr, lambda rng: []))
 
 
 # ----------------------------------------------------------------------------- which exercises
@@ -224,7 +235,7 @@ def _nb(*cells):
 
 
 def test_exercises_for_tags_then_file_name():
-    tagged = _nb(new_code_cell("x = 1", metadata={"imsearch": {"exercise": "1.1"}}))
+    tagged = _nb(new_code_cell("x = 1", metadata={"imsearch": {"exercise": "1.2"}}))
     exs, how = grader.exercises_for(tagged, "homework.ipynb")
     assert [e.id for e in exs] == [e.id for e in grading.all_exercises() if e.chapter == 1]
     assert how == "tagged chapter(s) 1"
@@ -240,9 +251,9 @@ def test_exercises_for_tags_then_file_name():
 
 def _harness_files(out_dir, arrays, cases, status="ran", token="t0k", **extra):
     import json
-    np.savez(out_dir / "exercise-1.1.npz", **arrays)
-    record = {"id": "1.1", "function": "uniform_quantize", "status": status, "cases": cases, "token": token, **extra}
-    (out_dir / "exercise-1.1.json").write_text(json.dumps(record))
+    np.savez(out_dir / f"exercise-{EX.id}.npz", **arrays)
+    record = {"id": EX.id, "function": EX.function, "status": status, "cases": cases, "token": token, **extra}
+    (out_dir / f"exercise-{EX.id}.json").write_text(json.dumps(record))
 
 
 def test_grader_scores_only_plain_numeric_arrays(tmp_path):
@@ -253,7 +264,7 @@ def test_grader_scores_only_plain_numeric_arrays(tmp_path):
     _harness_files(tmp_path, good, [{"outputs": 1}] * len(cases))
     assert grader._result(EX, cases, expected, str(tmp_path), run, 2.0, "t0k").points == 2
     # the same values as strings, as objects (would need pickle), or missing: refused
-    for bad, msg in [(np.array(["0"] * 8), "has dtype <U1"), (np.array([0] * 8, dtype=object), "not a plain numeric"),
+    for bad, msg in [(np.array(["0.5"]), "has dtype <U3"), (np.array([0.5], dtype=object), "not a plain numeric"),
                      (None, "missing")]:
         arrays = dict(good)
         if bad is None:
@@ -269,11 +280,11 @@ def test_grader_scores_only_plain_numeric_arrays(tmp_path):
     _harness_files(tmp_path, good, [{"outputs": 1}] * len(cases), status="passed")
     assert "malformed" in grader._result(EX, cases, expected, str(tmp_path), run, 2.0, "t0k").feedback
     # error kinds become feedback written by the grader
-    errors = [{"error": "reference", "message": "imsearch.signal.quantization.uniform_quantize is not available "
+    errors = [{"error": "reference", "message": "imsearch.signal.quantization.quantization_psnr is not available "
                "while grading"}] + [{"outputs": 1}] * (len(cases) - 1)
     _harness_files(tmp_path, good, errors)
     r = grader._result(EX, cases, expected, str(tmp_path), run, 2.0, "t0k")
-    assert r.points == 0 and "calls the library's reference (or a function computing the same): imsearch.signal.quantization.uniform_quantize" in r.feedback
+    assert r.points == 0 and "calls the library's reference (or a function computing the same): imsearch.signal.quantization.quantization_psnr" in r.feedback
     # results without the run's token, or from a harness that did not complete, earn nothing
     _harness_files(tmp_path, good, [{"outputs": 1}] * len(cases), token="forged")
     r = grader._result(EX, cases, expected, str(tmp_path), run, 2.0, "t0k")
@@ -293,30 +304,36 @@ def test_grader_scores_only_plain_numeric_arrays(tmp_path):
 # ----------------------------------------------------------------------------- the grader, end to end
 
 GOOD = """\
-def uniform_quantize(x, k):
-    x = np.asarray(x, dtype=float)
-    return np.minimum(np.floor(x * k), k - 1).astype(np.int64)
+def quantization_psnr(x, k):
+    x = np.asarray(x, dtype=np.float64)
+    x_hat = (np.minimum(np.floor(x * k), k - 1) + 0.5) / k
+    mse = np.mean((x - x_hat) ** 2)
+    return float("inf") if mse == 0 else float(10 * np.log10(1.0 / mse))
 """
 STUB = """\
-def uniform_quantize(x, k):
-    \"\"\"Quantize x in [0, 1) into k cells.\"\"\"
+def quantization_psnr(x, k):
+    \"\"\"PSNR in dB of quantizing x in [0, 1) into k cells.\"\"\"
     # YOUR CODE HERE
     raise NotImplementedError
 """
 WRONG = """\
-def uniform_quantize(x, k):
-    return np.round(np.asarray(x) * k).astype(np.int64)
+def quantization_psnr(x, k):
+    x = np.asarray(x, dtype=np.float64)
+    mse = np.mean((x - (np.round(x * k) + 0.5) / k) ** 2)
+    return float("inf") if mse == 0 else float(10 * np.log10(1.0 / mse))
 """
-CHECK = "from imsearch.grading import check\nquantize = check('1.1', uniform_quantize)"
-TAG = {"tags": ["exercise"], "imsearch": {"exercise": "1.1"}}
-FAKE_PRINT = ("print('Exercise 1.1 — The uniform scalar quantizer Q(x) = floor(x·k) (2 pts): "
-              "passed all 5 cases — 2/2 points.')")
+# the first case of exercise 1.2 does not depend on the seed: WRONG fails it in every run
+WRONG_FIRST_CASE = "case 'k=4, values on the cell centres (no error)': expected inf, got 15.0515"
+CHECK = "from imsearch.grading import check\npsnr = check('1.2', quantization_psnr)"
+TAG = {"tags": ["exercise"], "imsearch": {"exercise": "1.2"}}
+FAKE_PRINT = (f"print('Exercise 1.2 — {EX.title} (2 pts): "
+              "passed all 7 cases — 2/2 points.')")
 TAMPER = """\
 import contextlib, dataclasses
 from imsearch.grading import guard as guard
 from imsearch.grading import checks as g
-ex = g.get_exercise("1.1")
-g._REGISTRY["1.1"] = dataclasses.replace(ex, rtol=1e300, atol=1e300)
+ex = g.get_exercise("1.2")
+g._REGISTRY["1.2"] = dataclasses.replace(ex, rtol=1e300, atol=1e300)
 object.__setattr__(ex, "atol", 1e300)
 g.compare = lambda *a, **k: None
 g.check = lambda exercise_id, func, seed=0: func
@@ -368,10 +385,10 @@ def graded(tmp_path_factory):
         _write(d / "01_stub.ipynb", STUB, CHECK),
         _write(d / "01_wrong.ipynb", WRONG, CHECK),
         _write(d / "01_reference.ipynb",
-               "import imsearch.signal.quantization\n\ndef uniform_quantize(x, k):\n"
-               "    return imsearch.signal.quantization.uniform_quantize(x, k)", CHECK),
-        _write(d / "01_alias.ipynb", "from imsearch.signal.quantization import uniform_quantize as from_library",
-               "def uniform_quantize(x, k):\n    return from_library(x, k)", CHECK, tagged=1),
+               "import imsearch.signal.quantization\n\ndef quantization_psnr(x, k):\n"
+               "    return imsearch.signal.quantization.quantization_psnr(x, k)", CHECK),
+        _write(d / "01_alias.ipynb", "from imsearch.signal.quantization import quantization_psnr as from_library",
+               "def quantization_psnr(x, k):\n    return from_library(x, k)", CHECK, tagged=1),
         _write(d / "01_tamper.ipynb", WRONG, TAMPER, FAKE_PRINT),
         _write(d / "01_crash.ipynb", GOOD, CHECK,
                "import os, subprocess\nchild = subprocess.Popen(['sleep', '300'])\n"
@@ -379,18 +396,18 @@ def graded(tmp_path_factory):
         _write(d / "01_broken_after.ipynb", GOOD, CHECK, "1 / 0", "print(undefined_name)"),
         _write(d / "01_hang.ipynb", GOOD, CHECK,
                f"import os\nopen({str(hang_pids)!r}, 'w').write(str(os.getpid()))\nwhile True:\n    pass"),
-        _write(d / "01_hang_function.ipynb", "def uniform_quantize(x, k):\n    while True:\n        pass"),
-        _write(d / "01_stubborn_function.ipynb", GOOD,  # exercise 1.2's function ignores the alarm
-               f"import time\n\ndef {EX2.function}(*args):\n    while True:\n        try:\n"
+        _write(d / "01_hang_function.ipynb", "def quantization_psnr(x, k):\n    while True:\n        pass"),
+        _write(d / "01_stubborn_function.ipynb", GOOD,  # the next exercise's function ignores the alarm
+               f"import time\n\ndef {EX_NEXT.function}(*args):\n    while True:\n        try:\n"
                "            time.sleep(0.05)\n        except BaseException:\n            pass"),
-        _write(d / "01_exit_in_function.ipynb", "import os\n\ndef uniform_quantize(x, k):\n    os._exit(3)"),
+        _write(d / "01_exit_in_function.ipynb", "import os\n\ndef quantization_psnr(x, k):\n    os._exit(3)"),
         _write(d / "01_broken_numpy.ipynb", GOOD, "np.random.default_rng = None"),
         d / "01_garbage.ipynb",
         _write(d / "01_good_last.ipynb", GOOD, CHECK),
     ]
     (d / "01_garbage.ipynb").write_text("this is not a notebook")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(grader, "HARNESS_OVERHEAD_S", 8.0)  # the stubborn function costs 4 x 2 + 8 s
+        mp.setattr(grader, "HARNESS_OVERHEAD_S", 8.0)  # the stubborn function costs len(chapter 1) x 2 + 8 s
         rows = grader.grade_notebooks(nbs, timeout=10, check_timeout=2, progress=False)
     by_nb: dict = {}
     for row in rows:
@@ -401,7 +418,7 @@ def graded(tmp_path_factory):
 def test_correct_solution_gets_full_points(graded):
     by_nb = graded[0]
     for name in ("01_good", "01_broken_after", "01_good_last"):
-        row = by_nb[name]["1.1"]
+        row = by_nb[name]["1.2"]
         assert (row["points"], row["max_points"], row["status"]) == (2.0, 2.0, "passed"), row
         assert "passed all" in row["feedback"]
 
@@ -409,38 +426,40 @@ def test_correct_solution_gets_full_points(graded):
 def test_other_exercises_of_the_chapter_are_not_attempted(graded):
     row = graded[0]["01_good"]
     ids = [e.id for e in grading.all_exercises() if e.chapter == 1]
-    assert sorted(row) == ids
-    for ex_id in ids[1:]:
+    assert sorted(row) == ids and len(ids) > 1
+    for ex_id in ids:
+        if ex_id == "1.2":
+            continue
         ex = grading.get_exercise(ex_id)
         assert row[ex_id]["points"] == 0 and row[ex_id]["status"] == "not attempted"
         assert f"function {ex.function} is not defined" in row[ex_id]["feedback"]
 
 
 def test_stub_is_not_attempted(graded):
-    row = graded[0]["01_stub"]["1.1"]
+    row = graded[0]["01_stub"]["1.2"]
     assert (row["points"], row["status"]) == (0.0, "not attempted")
     assert "NotImplementedError" in row["feedback"]
 
 
 def test_wrong_rounding_names_the_failing_case(graded):
-    row = graded[0]["01_wrong"]["1.1"]
+    row = graded[0]["01_wrong"]["1.2"]
     assert (row["points"], row["status"]) == (0.0, "failed")
-    assert "case 'k=4 just below the borders': 4 of 4 values differ" in row["feedback"]
-    assert "expected: uniform_quantize(" in row["feedback"]
+    assert WRONG_FIRST_CASE in row["feedback"]
+    assert "expected: quantization_psnr(" in row["feedback"]
 
 
 @pytest.mark.parametrize("name", ["01_reference", "01_alias"])
 def test_calling_the_reference_earns_nothing(graded, name):
-    row = graded[0][name]["1.1"]
+    row = graded[0][name]["1.2"]
     assert (row["points"], row["status"]) == (0.0, "failed"), row
-    assert ("calls the library's reference (or a function computing the same): imsearch.signal.quantization.uniform_quantize is not available while "
+    assert ("calls the library's reference (or a function computing the same): imsearch.signal.quantization.quantization_psnr is not available while "
             "grading") in row["feedback"]
 
 
 def test_tampering_and_fake_output_earn_nothing(graded):
-    row = graded[0]["01_tamper"]["1.1"]
+    row = graded[0]["01_tamper"]["1.2"]
     assert (row["points"], row["status"]) == (0.0, "failed"), row
-    assert "values differ" in row["feedback"]
+    assert WRONG_FIRST_CASE in row["feedback"]  # compared with the real tolerances
 
 
 def test_crash_gives_zero_and_leaves_no_process(graded):
@@ -461,41 +480,49 @@ def test_hanging_cell_times_out_and_is_killed(graded):
 
 def test_hanging_function_times_out_and_the_checks_go_on(graded):
     rows = graded[0]["01_hang_function"]
-    row = rows["1.1"]
+    row = rows["1.2"]
     assert (row["points"], row["status"]) == (0.0, "timed out")
-    assert "uniform_quantize did not return within 2 s on case 'k=8 on the cell borders i/8'" in row["feedback"]
-    others = [r for ex_id, r in rows.items() if ex_id != "1.1"]
+    assert ("quantization_psnr did not return within 2 s on case 'k=4, values on the cell centres (no error)'"
+            in row["feedback"])
+    others = [r for ex_id, r in rows.items() if ex_id != "1.2"]
     assert others and all(r["status"] == "not attempted" for r in others)
 
 
 def test_function_ignoring_the_alarm_is_killed_and_earlier_exercises_keep_their_points(graded):
     rows = graded[0]["01_stubborn_function"]
-    assert (rows["1.1"]["points"], rows["1.1"]["status"]) == (2.0, "passed")
-    row = rows["1.2"]
+    ids = [e.id for e in grading.all_exercises() if e.chapter == 1]  # the order of the checks
+    assert (rows["1.2"]["points"], rows["1.2"]["status"]) == (2.0, "passed")
+    row = rows[EX_NEXT.id]
     assert (row["points"], row["status"]) == (0.0, "timed out")
-    assert f"{EX2.function} did not return in time during the checks" in row["feedback"]
+    assert f"{EX_NEXT.function} did not return in time during the checks" in row["feedback"]
     assert "the kernel was stopped" in row["feedback"]
-    later = [r for ex_id, r in rows.items() if ex_id not in ("1.1", "1.2")]
+    earlier = [rows[i] for i in ids[:ids.index("1.2")]]  # checked before: their functions are not defined
+    assert all(r["status"] == "not attempted" for r in earlier)
+    later = [rows[i] for i in ids[ids.index(EX_NEXT.id) + 1:]]
     assert later and all(r["status"] == "timed out" and "not checked" in r["feedback"] for r in later)
 
 
 def test_kernel_dying_during_the_checks(graded):
     rows = graded[0]["01_exit_in_function"]
-    row = rows["1.1"]
+    row = rows["1.2"]
     assert (row["points"], row["status"]) == (0.0, "kernel died")
-    assert "the kernel died while uniform_quantize was being checked" in row["feedback"]
-    for ex_id, r in rows.items():
-        if ex_id != "1.1":
-            assert r["status"] == "kernel died" and "not checked" in r["feedback"]
+    assert "the kernel died while quantization_psnr was being checked" in row["feedback"]
+    ids = [e.id for e in grading.all_exercises() if e.chapter == 1]  # the order of the checks
+    for ex_id in ids[:ids.index("1.2")]:  # checked before the kernel died: they keep their result
+        assert rows[ex_id]["status"] == "not attempted", rows[ex_id]
+    later = ids[ids.index("1.2") + 1:]
+    assert later
+    for ex_id in later:
+        assert rows[ex_id]["status"] == "kernel died" and "not checked" in rows[ex_id]["feedback"]
 
 
 def test_checks_that_cannot_run_give_zero_with_the_reason(graded):
     rows = graded[0]["01_broken_numpy"]
-    row = rows["1.1"]
+    row = rows["1.2"]
     assert (row["points"], row["status"]) == (0.0, "error")
     assert "the checks could not run in the notebook's kernel (TypeError" in row["feedback"]
     # the next exercises are still checked (their functions are not defined)
-    assert all(r["status"] == "not attempted" for ex_id, r in rows.items() if ex_id != "1.1")
+    assert all(r["status"] == "not attempted" for ex_id, r in rows.items() if ex_id != "1.2")
 
 
 def test_invalid_file_gets_zero_without_running(graded):
@@ -508,8 +535,8 @@ def test_invalid_file_gets_zero_without_running(graded):
 
 def test_errors_in_cells_are_noted_for_failed_exercises(graded):
     rows = graded[0]["01_broken_after"]
-    assert "note" not in rows["1.1"]["feedback"]  # passed: no note
-    other = next(r for ex_id, r in rows.items() if ex_id != "1.1")
+    assert "note" not in rows["1.2"]["feedback"]  # passed: no note
+    other = next(r for ex_id, r in rows.items() if ex_id != "1.2")
     assert "cell 5 (ZeroDivisionError), cell 6 (NameError)" in other["feedback"]
 
 
@@ -523,10 +550,10 @@ def test_rows_in_order_and_csv(graded, tmp_path):
         table = list(csv.reader(f))
     assert table[0] == ["notebook", "exercise", "points", "max_points", "feedback"]
     assert len(table) == 1 + len(nbs) * n_ex
-    good = [r for r in table[1:] if r[0].endswith("01_good.ipynb") and r[1] == "1.1"]
-    assert good == [[str(d / "01_good.ipynb"), "1.1", "2", "2", by_nb["01_good"]["1.1"]["feedback"]]]
+    good = [r for r in table[1:] if r[0].endswith("01_good.ipynb") and r[1] == "1.2"]
+    assert good == [[str(d / "01_good.ipynb"), "1.2", "2", "2", by_nb["01_good"]["1.2"]["feedback"]]]
     total = sum(float(r[2]) for r in table[1:])
-    assert total == 2 * 4  # the three correct notebooks and 1.1 of the stubborn one
+    assert total == 2 * 4  # the three correct notebooks and 1.2 of the stubborn one
 
 
 def test_main_writes_csv_and_summary_without_kernels(tmp_path, capsys):

@@ -90,28 +90,30 @@ def test_function_sources_and_solve_on_a_small_notebook(tmp_path):
     """The helpers above, on a notebook and a solutions file made here."""
     sol = tmp_path / "ch01.py"
     sol.write_text("import numpy as np\n\n\ndef helper():\n    return 1\n\n\n"
-                   "def uniform_quantize(x, k):\n    \"\"\"Floor.\"\"\"\n"
-                   "    return np.minimum(np.floor(np.asarray(x) * k), k - 1).astype(np.int64)\n")
+                   "def quantization_psnr(x, k):\n    \"\"\"PSNR of the floor quantizer.\"\"\"\n"
+                   "    x = np.asarray(x, dtype=np.float64)\n"
+                   "    mse = np.mean((x - (np.minimum(np.floor(x * k), k - 1) + 0.5) / k) ** 2)\n"
+                   "    return float('inf') if mse == 0 else float(10 * np.log10(1.0 / mse))\n")
     sources = function_sources(sol)
-    assert sorted(sources) == ["helper", "uniform_quantize"]
-    assert sources["uniform_quantize"].startswith("def uniform_quantize(x, k):")
+    assert sorted(sources) == ["helper", "quantization_psnr"]
+    assert sources["quantization_psnr"].startswith("def quantization_psnr(x, k):")
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("import numpy as np"),
-        nbformat.v4.new_code_cell("def uniform_quantize(x, k):\n    # YOUR CODE HERE\n    raise NotImplementedError",
-                                  metadata={"tags": ["exercise"], "imsearch": {"exercise": "1.1"}}),
-        nbformat.v4.new_code_cell("from imsearch.grading import check\nq = check('1.1', uniform_quantize)"),
+        nbformat.v4.new_code_cell("def quantization_psnr(x, k):\n    # YOUR CODE HERE\n    raise NotImplementedError",
+                                  metadata={"tags": ["exercise"], "imsearch": {"exercise": "1.2"}}),
+        nbformat.v4.new_code_cell("from imsearch.grading import check\npsnr = check('1.2', quantization_psnr)"),
     ])
     original = tmp_path / "01_tiny.ipynb"
     nbformat.write(nb, str(original))
     solved_nb = nbformat.read(str(original), as_version=4)
-    assert solve(solved_nb, sources) == ["1.1"]
+    assert solve(solved_nb, sources) == ["1.2"]
     solved = tmp_path / "solved" / "01_tiny.ipynb"
     solved.parent.mkdir()
     nbformat.write(solved_nb, str(solved))
     rows = grader.grade_notebooks([solved, original], timeout=60, check_timeout=20, progress=False)
     got = {(Path(r["notebook"]).parent.name, r["exercise"]): r for r in rows}
-    assert got[("solved", "1.1")]["status"] == "passed"
-    assert got[(tmp_path.name, "1.1")]["status"] == "not attempted"
+    assert got[("solved", "1.2")]["status"] == "passed"
+    assert got[(tmp_path.name, "1.2")]["status"] == "not attempted"
     assert all(r["errors"] == [] for r in rows)
 
 
@@ -137,18 +139,19 @@ def test_solutions_notebook_keeps_first_cell_and_stub_metadata(tmp_path):
     """The solutions notebook of a made-up chapter: first cell, imports, solved stubs, nothing else."""
     sol = tmp_path / "ch01.py"
     sol.write_text("import numpy as np\nfrom math import floor\n\n\n"
-                   "def uniform_quantize(x, k):\n    return np.minimum(np.floor(np.asarray(x) * k), k - 1)\n")
-    meta = {"tags": ["exercise"], "imsearch": {"exercise": "1.1"}}
+                   "def quantization_psnr(x, k):\n"
+                   "    return 10 * np.log10(1.0 / np.mean((x - (np.minimum(np.floor(x * k), k - 1) + 0.5) / k) ** 2))\n")
+    meta = {"tags": ["exercise"], "imsearch": {"exercise": "1.2"}}
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# Chapter 1"),
         nbformat.v4.new_code_cell("import numpy as np\nrng = np.random.default_rng(0)"),
         nbformat.v4.new_code_cell("slow_demo()"),
-        nbformat.v4.new_code_cell("def uniform_quantize(x, k):\n    raise NotImplementedError", metadata=meta),
-        nbformat.v4.new_code_cell("check('1.1', uniform_quantize)"),
+        nbformat.v4.new_code_cell("def quantization_psnr(x, k):\n    raise NotImplementedError", metadata=meta),
+        nbformat.v4.new_code_cell("check('1.2', quantization_psnr)"),
     ])
     out, ids = solutions_notebook(nb, sol)
-    assert ids == ["1.1"]
+    assert ids == ["1.2"]
     assert [c.source for c in out.cells[:2]] == ["import numpy as np\nrng = np.random.default_rng(0)",
                                                  "import numpy as np\nfrom math import floor\n"]
-    assert out.cells[2].source.startswith("def uniform_quantize(x, k):\n    return")
+    assert out.cells[2].source.startswith("def quantization_psnr(x, k):\n    return")
     assert out.cells[2].metadata == meta and len(out.cells) == 3

@@ -39,6 +39,22 @@ def test_ch01_the_smallest_antialias_blur_is_not_a_fixed_fraction_of_the_step():
     assert 0.4 < ratios[0] < 0.6 and 0.2 < ratios[2] < 0.35
 
 
+def test_ch01_lloyd_max_beats_the_uniform_quantizer_on_the_photo_and_equal_population_cells_do_not_always():
+    # §1.3, after exercise 1.1: the table of uniform / quantile start / Lloyd–Max PSNR on the photo
+    camera = to_gray(data.load_default_image("camera"))[::2, ::2]
+    def db(levels):
+        return signal.psnr(camera, signal.scalar_quantize(camera, levels), data_range=1.0)
+    for k in (2, 4, 8, 16):
+        uniform = signal.psnr(camera, signal.quantize_image(camera, k), data_range=1.0)
+        assert db(signal.lloyd_max(camera, k)) > uniform + 1.0
+    start = {k: db(signal.lloyd_max(camera, k, n_iter=0)) for k in (2, 16)}
+    assert start[2] > signal.psnr(camera, signal.quantize_image(camera, 2), data_range=1.0)
+    assert start[16] < signal.psnr(camera, signal.quantize_image(camera, 16), data_range=1.0) - 1.0
+    # and on uniform samples the uniform levels are already optimal: Lloyd barely moves them
+    u = np.random.default_rng(0).random(1_000_000)
+    assert np.allclose(signal.lloyd_max(u, 4), (np.arange(4) + 0.5) / 4, atol=0.003)
+
+
 def test_ch01_halftones_keep_the_local_mean_that_thresholding_destroys():
     # §1.4: seen through a blur of σ = 2 px, error diffusion > ordered dithering > thresholding
     camera = to_gray(data.load_default_image("camera"))[::2, ::2]

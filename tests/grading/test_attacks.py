@@ -1,6 +1,6 @@
 """Regression tests: the ways around the batch grader of issue 8, one notebook per attack.
 
-Every attack notebook also holds a correct ``uniform_quantize`` (exercise 1.1), which must
+Every attack notebook also holds a correct ``quantization_psnr`` (exercise 1.2), which must
 keep its 2 points, and a notebook graded after all of them (``01_good_last``) must earn its
 points too: an attack earns 0 on the exercise it targets and changes no other grade. All
 the notebooks are graded in one :func:`grade_notebooks` run through the CLI's ``main`` (so the
@@ -26,11 +26,13 @@ from nbformat.v4 import new_code_cell, new_notebook
 GOOD = """\
 import numpy as np
 
-def uniform_quantize(x, k):
-    x = np.asarray(x, dtype=float)
-    return np.minimum(np.floor(x * k), k - 1).astype(np.int64)
+def quantization_psnr(x, k):
+    x = np.asarray(x, dtype=np.float64)
+    x_hat = (np.minimum(np.floor(x * k), k - 1) + 0.5) / k
+    mse = np.mean((x - x_hat) ** 2)
+    return float("inf") if mse == 0 else float(10 * np.log10(1.0 / mse))
 """
-TAG = {"imsearch": {"exercise": "1.1"}}
+TAG = {"imsearch": {"exercise": "1.2"}}
 
 # Attack 1: the reference, called in a worker thread (the old profile hook was per thread).
 THREAD = """\
@@ -231,7 +233,7 @@ def test_calling_the_library_in_any_way_earns_nothing(attacked, name):
     """Attacks 1, 2, 3, 4, 6: the reference and its siblings do not exist in the grading kernel."""
     rows = attacked[0][name]
     assert _points(rows["1.4"]) == 0, rows["1.4"]["feedback"]
-    assert _points(rows["1.1"]) == 2, rows["1.1"]["feedback"]  # the notebook's own work still counts
+    assert _points(rows["1.2"]) == 2, rows["1.2"]["feedback"]  # the notebook's own work still counts
     if name != "01_hook":
         assert "is not available while grading" in rows["1.4"]["feedback"]
 
@@ -259,7 +261,7 @@ def test_a_dropped_numpy_does_not_reach_other_notebooks(attacked):
     by_nb, _, folder, _, _ = attacked
     assert not (folder / "numpy.py").exists()
     for name in ("01_rewrite_csv", "01_good_last"):
-        assert _points(by_nb[name]["1.1"]) == 2, by_nb[name]["1.1"]["feedback"]
+        assert _points(by_nb[name]["1.2"]) == 2, by_nb[name]["1.2"]["feedback"]
 
 
 _CHAPTER_1 = [e for e in all_exercises() if e.chapter == 1]   # every notebook here is graded on all of them
@@ -272,16 +274,16 @@ def test_a_setsid_child_cannot_rewrite_the_csv(attacked):
     assert not _alive(scratch / "csv.pids")
     assert "FORGED" not in csv_path.read_text(encoding="utf-8")
     assert len(table) == len(_CHAPTER_1) * len(by_nb) and len(by_nb) == 10
-    assert by_nb["01_rewrite_csv"]["1.2"]["feedback"].count("not attempted") == 1
+    assert by_nb["01_rewrite_csv"]["1.3"]["feedback"].count("not attempted") == 1  # no ordered_dither here
 
 
 def test_a_changed_library_is_reported_and_the_next_notebook_runs_on_an_intact_copy(attacked):
     """Attack 7c: the kernel's library is a per-notebook copy, hashed before and after."""
     by_nb = attacked[0]
-    changed = by_nb["01_change_library"]["1.1"]
+    changed = by_nb["01_change_library"]["1.2"]
     assert "changed the copy of the library it ran on" in changed["feedback"]
     assert _points(changed) == 0 and "sabotaged library" in changed["feedback"]  # it broke its own checks
-    last = by_nb["01_good_last"]["1.1"]
+    last = by_nb["01_good_last"]["1.2"]
     assert _points(last) == 2 and "changed the copy" not in last["feedback"]
 
 

@@ -117,6 +117,67 @@ def test_scalar_bad_inputs(func, args, err):
         func(*args)
 
 
+# Max (1960), Table I: optimum levels and MSE of a unit Gaussian quantized to 2, 4 and 8 levels.
+MAX_1960 = {2: ([0.7980], 0.3634), 4: ([0.4528, 1.510], 0.1175), 8: ([0.2451, 0.7560, 1.344, 2.152], 0.03454)}
+
+
+@pytest.mark.parametrize("k", [2, 4, 8])
+def test_lloyd_max_reproduces_max_1960_on_a_gaussian(k):
+    g = np.random.default_rng(k).standard_normal(200_000)
+    g = np.concatenate([g, -g])                              # symmetric, as the Gaussian is
+    levels = Q.lloyd_max(g, k, n_iter=300)
+    positive, mse = MAX_1960[k]
+    assert_allclose(levels, np.concatenate([-np.array(positive[::-1]), positive]), atol=0.006)
+    assert_allclose(np.mean((g - Q.scalar_quantize(g, levels)) ** 2), mse, rtol=0.02)
+
+
+def test_lloyd_max_is_lloyd_step_in_one_dimension_and_never_raises_the_mse():
+    rng = np.random.default_rng(1)
+    x = rng.beta(2, 5, size=3000)
+    levels = np.quantile(x, (np.arange(6) + 0.5) / 6)
+    assert_allclose(Q.lloyd_max(x, 6, n_iter=0), levels)
+    mses = []
+    for it in range(1, 8):
+        levels = Q.lloyd_step(x[:, None], levels[:, None])[0][:, 0]      # the k-means step, d = 1
+        assert_allclose(Q.lloyd_max(x, 6, n_iter=it), levels, rtol=1e-12)
+        mses.append(np.mean((x - Q.scalar_quantize(x, levels)) ** 2))
+    assert np.all(np.diff(mses) <= 1e-15)
+
+
+def test_lloyd_max_closed_forms():
+    u = (np.arange(4000) + 0.5) / 4000                    # evenly spread: the uniform quantizer is optimal
+    assert_allclose(Q.lloyd_max(u, 4), (np.arange(4) + 0.5) / 4, atol=1e-12)
+    assert_allclose(Q.lloyd_max(np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0]), 2), [0.0, 1.0])
+    x = np.array([0.2, 0.4, 0.9])
+    assert_allclose(Q.lloyd_max(x, 1), [x.mean()])
+    # 9 zeros and a one, 3 levels: the quantiles start at 0, 0, 0; the middle cell stays empty and keeps 0
+    assert_array_equal(Q.lloyd_max(np.array([0.0] * 9 + [1.0]), 3), [0.0, 0.0, 1.0])
+
+
+def test_scalar_quantize_nearest_level_with_ties_to_the_lower():
+    levels = np.array([0.0, 1.0, 3.0])
+    assert_array_equal(Q.scalar_quantize(np.array([[-5.0, 0.49, 0.5, 0.51], [2.0, 2.1, 9.0, 1.0]]), levels),
+                       [[0.0, 0.0, 0.0, 1.0], [1.0, 3.0, 3.0, 1.0]])
+    x = np.random.default_rng(2).random(500)
+    brute = levels[np.argmin(np.abs(x[:, None] - levels[None, :]), axis=1)]
+    assert_array_equal(Q.scalar_quantize(x, levels), brute)
+
+
+@pytest.mark.parametrize("func,args,err", [
+    (Q.lloyd_max, (np.array([]), 2), ValueError),
+    (Q.lloyd_max, (np.array([1, 2]), 2), TypeError),
+    (Q.lloyd_max, (np.array([0.1, np.inf]), 2), ValueError),
+    (Q.lloyd_max, (np.array([0.1]), 0), ValueError),
+    (Q.lloyd_max, (np.array([0.1]), 2, -1), ValueError),
+    (Q.scalar_quantize, (np.array([0.1]), np.array([1.0, 0.0])), ValueError),
+    (Q.scalar_quantize, (np.array([0.1]), np.array([])), ValueError),
+    (Q.scalar_quantize, (np.array([0.1]), np.zeros((2, 2))), ValueError),
+])
+def test_lloyd_max_bad_inputs(func, args, err):
+    with pytest.raises(err):
+        func(*args)
+
+
 def test_bayer_matrix_closed_forms_and_permutation():
     assert_array_equal(Q.bayer_matrix(1), [[0]])
     assert_array_equal(Q.bayer_matrix(2), [[0, 2], [3, 1]])

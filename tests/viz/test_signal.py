@@ -95,3 +95,16 @@ def test_show_strips_draws_each_strip_stretched_with_its_title():
         viz.show_strips([ramp], ["a", "b"])
     with pytest.raises(ValueError, match="strips must not be empty"):
         viz.show_strips([], [])
+
+
+def test_plot_quantizer_thresholds_draws_one_line_per_threshold_per_quantizer():
+    x = np.random.default_rng(0).random(1000)
+    ax = viz.plot_quantizer_thresholds(x, {"uniform": [0.125, 0.375, 0.625, 0.875], "other": [0.1, 0.9]}).axes[0]
+    lines = ax.get_lines()
+    assert sorted(round(l.get_xdata()[0], 6) for l in lines) == [0.25, 0.5, 0.5, 0.75]
+    assert sum(p.get_height() for p in ax.patches) == 1000
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["uniform thresholds (k = 4)", "other thresholds (k = 2)"]
+    with pytest.raises(TypeError):
+        viz.plot_quantizer_thresholds(x, {})
+    with pytest.raises(ValueError):
+        viz.plot_quantizer_thresholds(np.array([]), {"a": [0.5]})

@@ -6,6 +6,7 @@ integers, each standing for a reproduction value:
 * the uniform scalar quantizer of ``[0, 1)`` with ``k`` cells, ``Q(x) = floor(x k)``,
   its reconstruction at the centre of each cell, and its error
   (``MSE = 1 / (12 k²)``, i.e. about 6 dB of PSNR per bit);
+* the Lloyd–Max quantizer, whose levels follow the histogram of the data;
 * halftoning, which quantizes to very few levels but arranges the errors spatially
   so that the local mean survives: ordered (Bayer) dithering and Floyd–Steinberg
   error diffusion;
@@ -161,6 +162,72 @@ def quantize_image(image, k):
     k = check_int(k, "k", minimum=1)
     q = np.minimum(np.floor(x * k), k - 1)
     return (q + 0.5) / k
+
+
+def _interval_cells(x, levels):
+    """Cell of each value for sorted ``levels``: the number of midpoints strictly below it."""
+    return np.searchsorted((levels[:-1] + levels[1:]) / 2, x, side="left")
+
+
+def lloyd_max(x, k, n_iter=30):
+    """Lloyd–Max scalar quantizer: the ``k`` reproduction levels that (locally) minimise the MSE on ``x``.
+
+    Starts from equal-population cells (levels at the ``(j + 1/2) / k`` quantiles of ``x``),
+    then alternates the two conditions of an optimal quantizer ``n_iter`` times:
+    thresholds halfway between neighbouring levels (nearest level), and each level at the
+    mean of its cell's values (centroid). A value exactly on a threshold goes to the lower
+    cell; a level whose cell is empty stays where it is. This is Lloyd's algorithm
+    (:func:`lloyd_step`) in one dimension, where the cells are intervals.
+
+    Parameters
+    ----------
+    x : (...) array_like of float, not empty, finite
+        The values to quantize (any range).
+    k : int >= 1
+        Number of levels.
+    n_iter : int >= 0
+        Number of Lloyd iterations.
+
+    Returns
+    -------
+    (k,) float64 array
+        The levels, ascending.
+
+    References
+    ----------
+    J. Max, "Quantizing for minimum distortion", IRE Transactions on Information Theory
+    6(1), 1960. S. P. Lloyd, "Least squares quantization in PCM", IEEE Transactions on
+    Information Theory 28(2), 1982.
+    """
+    x = check_array(x, "x", kinds="f").ravel().astype(np.float64)
+    k = check_int(k, "k", minimum=1)
+    n_iter = check_int(n_iter, "n_iter", minimum=0)
+    levels = np.quantile(x, (np.arange(k) + 0.5) / k)
+    for _ in range(n_iter):
+        cells = _interval_cells(x, levels)
+        counts = np.bincount(cells, minlength=k)
+        sums = np.bincount(cells, weights=x, minlength=k)
+        levels = np.where(counts > 0, sums / np.maximum(counts, 1), levels)
+    return levels
+
+
+def scalar_quantize(x, levels):
+    """Replace every value by its nearest level (a value halfway between two goes to the lower one).
+
+    Parameters
+    ----------
+    x : (...) array_like of float, finite
+    levels : (k,) array_like of float, ascending, not empty
+
+    Returns
+    -------
+    (...) float64 array of x's shape, every value one of ``levels``
+    """
+    x = check_array(x, "x", kinds="f", allow_empty=True).astype(np.float64)
+    levels = check_array(levels, "levels", ndim=1, kinds="iuf").astype(np.float64)
+    if np.any(np.diff(levels) < 0):
+        raise ValueError("levels must be sorted in ascending order")
+    return levels[_interval_cells(x, levels)]
 
 
 # ----------------------------------------------------------------------------- halftoning

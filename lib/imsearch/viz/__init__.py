@@ -9,5 +9,5 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     'plots': ['plot_curves', 'plot_rate_distortion', 'plot_bars', 'plot_histograms', 'plot_grouped_bars', 'plot_score_matrix'],
     'retrieval': ['plot_ranking'],
     'tables': ['markdown_table'],
-    'signal': ['plot_sampled_cosine', 'plot_psnr_vs_bits', 'show_strips', 'plot_voronoi', 'show_palette', 'show_channels', 'plot_color_swatch', 'plot_color_pairs'],
+    'signal': ['plot_sampled_cosine', 'plot_psnr_vs_bits', 'plot_quantizer_thresholds', 'show_strips', 'plot_voronoi', 'show_palette', 'show_channels', 'plot_color_swatch', 'plot_color_pairs'],
 })

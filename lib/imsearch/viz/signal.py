@@ -94,6 +94,46 @@ def plot_psnr_vs_bits(bits, measured_psnr, title="PSNR of the uniform quantizer"
     return fig
 
 
+def plot_quantizer_thresholds(values, levels_by_name, bins=128, title=None, ax=None):
+    """Draw the histogram of ``values`` with the thresholds (midpoints of the levels) of several quantizers.
+
+    Parameters
+    ----------
+    values : (...) array_like of float, not empty
+        The quantized data, e.g. a grayscale image in [0, 1].
+    levels_by_name : dict of str -> (k,) array_like of float, ascending
+        Each quantizer's levels; its thresholds are drawn as vertical lines, one colour per quantizer.
+    bins : int
+    title : str, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    v = check_array(values, "values", kinds="iuf").ravel()
+    if not isinstance(levels_by_name, dict) or not levels_by_name:
+        raise TypeError("levels_by_name must be a non-empty dict of name -> levels")
+    plt = _plt()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8, 3.8))
+    else:
+        fig = ax.figure
+    ax.hist(v, bins=bins, color="0.65")
+    for i, (name, levels) in enumerate(levels_by_name.items()):
+        lv = check_array(levels, f"levels_by_name[{name!r}]", ndim=1, kinds="iuf")
+        for j, t in enumerate((lv[:-1] + lv[1:]) / 2):
+            ax.axvline(t, color=f"C{i}", ls=("--", "-", ":")[i % 3],
+                       label=f"{name} thresholds (k = {len(lv)})" if j == 0 else None)
+    ax.set_xlabel("value")
+    ax.set_ylabel("count")
+    if title:
+        ax.set_title(title)
+    if any(len(lv) > 1 for lv in levels_by_name.values()):
+        ax.legend(loc="upper right")
+    return fig
+
+
 def show_strips(strips, titles, xlabel=None, suptitle=None, width=8.0, height=1.15):
     """Draw wide grayscale images (a ramp and its halftones) one above the other, each stretched to the width.
 

@@ -9,22 +9,33 @@ from imsearch.signal import quantization, sampling
 
 
 def _cases_1_1(rng):
-    grid = np.arange(8) / 8.0
+    pair = np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0])
+    camera_like = np.clip(rng.beta(2.0, 5.0, size=(64, 64)) + 0.002 * rng.standard_normal((64, 64)), 0, 1)
     return [
-        Case("k=8 on the cell borders i/8", (grid, 8), expected=np.arange(8)),
-        Case("k=4 just below the borders", (np.array([0.2499, 0.4999, 0.7499, 0.9999]), 4),
-             expected=np.array([0, 1, 2, 3])),
-        Case("k=1: everything in cell 0", (rng.random(5), 1), expected=np.zeros(5, dtype=np.int64)),
-        Case("k=16 on 100 random values", (rng.random(100), 16)),
-        Case("k=256 on a (4, 5) array", (rng.random((4, 5)), 256)),
+        Case("k=2 on two clusters 0 and 1", (pair, 2), expected=np.array([0.0, 1.0])),
+        Case("k=1: the mean (one iteration)", (np.array([0.2, 0.4, 0.9]), 1, 1), expected=np.array([0.5])),
+        Case("n_iter=0: the (j + 1/2)/k quantiles", (np.arange(10.0), 4, 0),
+             expected=np.quantile(np.arange(10.0), [0.125, 0.375, 0.625, 0.875])),
+        Case("an empty middle cell keeps its level", (np.array([0.0] * 9 + [1.0]), 3),
+             expected=np.array([0.0, 0.0, 1.0])),
+        Case("an empty middle cell keeps its level (one iteration)", (np.array([0.0] * 9 + [1.0, 3.0]), 3, 1),
+             expected=np.array([0.0, 0.0, 2.0])),
+        Case("values on a midpoint go to the lower cell", (np.array([0.0, 1.0, 1.0, 2.0]), 2),
+             expected=np.array([2.0 / 3.0, 2.0])),
+        Case("k=4 on 2000 uniform values", (rng.random(2000), 4)),
+        Case("k=8 on a (64, 64) image-like array, 10 iterations", (camera_like, 8, 10)),
+        Case("k=5 on 3000 Gaussian values, 50 iterations", (rng.standard_normal(3000), 5, 50)),
     ]
 
 
 register(Exercise(
-    id="1.1", title="The uniform scalar quantizer Q(x) = floor(x·k)", points=2,
-    function="uniform_quantize",
-    signature="uniform_quantize(x: float array in [0, 1), k: int) -> int array of x's shape, values 0..k-1",
-    reference=quantization.uniform_quantize, cases=_cases_1_1, rtol=0, atol=0,
+    id="1.1", title="The Lloyd–Max quantizer: levels that follow the histogram", points=2,
+    function="lloyd_max",
+    signature="lloyd_max(x: float array (any shape), k: int, n_iter: int = 30) -> (k,) float array of "
+              "levels, ascending: start at the (j + 1/2)/k quantiles, then n_iter times: cells between "
+              "midpoints (a value on a midpoint goes to the lower cell), each level to its cell's mean, "
+              "an empty cell's level unchanged",
+    reference=quantization.lloyd_max, cases=_cases_1_1, rtol=1e-9, atol=1e-12,
 ))
 
 
