@@ -30,12 +30,14 @@ def test_plot_matches_colours_and_pr_curves():
     pb = np.array([[3.0, 4], [12, 11], [40, 15]])
     fig = viz.plot_matches(a, b, pa, pb, np.array([True, False, True]))
     ax = fig.axes[0]
-    lines = [l for l in ax.lines if len(l.get_xdata()) == 2]
-    assert [l.get_color() for l in lines] == ["lime", "red", "lime"]
-    np.testing.assert_allclose(lines[2].get_xdata(), [30, 40 + 10 + 40])  # B starts after A and a 10 px gap
+    from matplotlib.colors import to_rgba
+
+    (lines,) = ax.collections                    # all match lines in one LineCollection
+    assert [tuple(c) for c in lines.get_colors()] == [to_rgba(c, 0.8) for c in ("lime", "red", "lime")]
+    np.testing.assert_allclose(lines.get_segments()[2], [[30, 5], [40 + 10 + 40, 15]])  # B after A and a 10 px gap
     assert "3 matches, 2 correct" in ax.get_title()
     fig = viz.plot_matches(a, b, np.zeros((500, 2)), np.zeros((500, 2)), max_lines=20)
-    assert sum(len(l.get_xdata()) == 2 for l in fig.axes[0].lines) == 20
+    assert len(fig.axes[0].collections[0].get_segments()) == 20
     with pytest.raises(ValueError, match="same length"):
         viz.plot_matches(a, b, pa, pb[:2])
     k1, k2, d1, d2, H = _synthetic_keypoints()

@@ -59,9 +59,11 @@ def plot_matches(image_a, image_b, pts_a, pts_b, correct=None, title=None, ax=No
     idx = np.arange(len(pa))
     if len(idx) > max_lines:
         idx = np.sort(np.random.default_rng(seed).choice(len(idx), max_lines, replace=False))
-    for i in idx:
-        color = "gold" if ok is None else ("lime" if ok[i] else "red")
-        ax.plot([pa[i, 0], pb[i, 0] + offset], [pa[i, 1], pb[i, 1]], "-", color=color, lw=linewidth, alpha=0.8)
+    from matplotlib.collections import LineCollection
+
+    segments = np.stack([pa[idx], pb[idx] + [offset, 0.0]], axis=1)          # (L, 2 ends, 2)
+    colors = ["gold" if ok is None else ("lime" if ok[i] else "red") for i in idx]
+    ax.add_collection(LineCollection(segments, colors=colors, linewidths=linewidth, alpha=0.8))  # one artist
     ax.plot(pa[idx, 0], pa[idx, 1], ".", color="cyan", ms=3)
     ax.plot(pb[idx, 0] + offset, pb[idx, 1], ".", color="cyan", ms=3)
     ax.set_xlim(0, canvas.shape[1])
