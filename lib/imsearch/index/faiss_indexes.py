@@ -28,7 +28,7 @@ def _f32(x, name) -> np.ndarray:
     return np.ascontiguousarray(a, dtype=np.float32)
 
 
-def build_index(factory: str, train, database, metric: str = "l2"):
+def build_index(factory: str, train, database, metric: str = "l2", **build_params):
     """Train a faiss index described by a factory string on ``train`` and add ``database``.
 
     Parameters
@@ -40,6 +40,9 @@ def build_index(factory: str, train, database, metric: str = "l2"):
         needs no training.
     database : (N, D) float array
     metric : {"l2", "ip"}
+    **build_params
+        Build-time parameters set through ``faiss.ParameterSpace`` before training, e.g.
+        ``efConstruction=200`` (HNSW: the candidate list while the graph is built).
 
     Returns
     -------
@@ -58,6 +61,7 @@ def build_index(factory: str, train, database, metric: str = "l2"):
     if t.shape[1] != x.shape[1]:
         raise ValueError(f"train must have {x.shape[1]} columns, got shape {t.shape}")
     index = faiss.index_factory(x.shape[1], factory, faiss.METRIC_L2 if metric == "l2" else faiss.METRIC_INNER_PRODUCT)
+    set_search_params(index, **build_params)
     start = time.perf_counter()
     if not index.is_trained:
         index.train(t)
