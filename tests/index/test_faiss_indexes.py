@@ -46,6 +46,22 @@ def test_nprobe_moves_along_the_curve(data):
     assert recalls[0] < 1.0 and recalls[1] == 1.0
 
 
+def test_build_params_are_set_before_the_graph_is_built(data):
+    import faiss
+
+    x, q = data
+    _, truth = fi.build_index("Flat", x, x)[0].search(q, 10)
+    recall = {}
+    for ef in (2, 200):
+        index, _ = fi.build_index("HNSW8", x, x, efConstruction=ef)
+        assert faiss.downcast_index(index).hnsw.efConstruction == ef
+        fi.set_search_params(index, efSearch=10)
+        recall[ef] = ann.knn_recall(index.search(q, 10)[1], truth, 10)
+    assert recall[200] > recall[2] + 0.3    # a better graph finds more at the same efSearch (0.92 vs 0.39)
+    with pytest.raises(RuntimeError):
+        fi.build_index("HNSW16", x, x, efConstrution=40)   # a misspelt name is not silently ignored
+
+
 def test_set_search_params_reaches_through_opq_and_refine(data):
     x, q = data
     index, _ = fi.build_index("OPQ4,IVF16,PQ4x4,Refine(Flat)", x, x)
