@@ -40,14 +40,12 @@ def artefacts() -> Path:
 @pytest.fixture(scope="session")
 def browser():
     """A headless Chromium (the system's executable), or a skip saying what is missing."""
+    reason = lab_driver.browser_missing()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
     executable = lab_driver.find_chromium()
-    if executable is None:
-        pytest.skip("no Chromium executable found (as root: apt-get install chromium; or set IMSEARCH_CHROMIUM "
-                    f"to one); looked in {', '.join(lab_driver.CHROMIUM_CANDIDATES)}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as err:
-        pytest.skip(f"the browser-automation package is not importable ({err}): pip install -e '.[test]'")
     with sync_playwright() as p:
         chromium = lab_driver.launch_chromium(p, executable)
         yield chromium

@@ -64,6 +64,18 @@ def find_chromium() -> str | None:
     return None
 
 
+def browser_missing() -> str | None:
+    """Why the browser test cannot run here (no Chromium, no Playwright), or None when it can."""
+    if find_chromium() is None:
+        return ("no Chromium executable found (as root: apt-get install chromium; or set IMSEARCH_CHROMIUM "
+                f"to one); looked in {', '.join(CHROMIUM_CANDIDATES)}")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as err:
+        return f"the browser-automation package is not importable ({err}): pip install -e '.[test]'"
+    return None
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as s:
@@ -501,3 +513,11 @@ def run_notebook(page, lab: JupyterLab, relpath: str, screenshot: Path | None = 
         page.screenshot(path=str(screenshot))
         run.screenshot = str(screenshot)
     return run
+
+
+if __name__ == "__main__":
+    # `python tests/browser/lab_driver.py`: exit status 0 when the browser test can run here (used by
+    # `make test` to run each notebook once, in the browser, instead of with nbval).
+    reason = browser_missing()
+    print(reason or f"the browser test can run here (Chromium: {find_chromium()})")
+    sys.exit(1 if reason else 0)
