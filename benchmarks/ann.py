@@ -37,7 +37,7 @@ FAMILIES = [
     # A better graph for the same memory: a candidate list of 200 instead of faiss's 40 while building.
     ("HNSW32 efConstruction=200", "HNSW32", "efSearch", [24, 32, 36, 40, 64], {"efConstruction": 200}),
     # The same graph over 8-bit codes (SIFT's components are integers in 0..255): a quarter of the bytes read.
-    ("HNSW32-SQ8 efConstruction=200", "HNSW32,SQ8", "efSearch", [32, 40, 48, 64], {"efConstruction": 200}),
+    ("HNSW32-SQ8 efConstruction=200", "HNSW32,SQ8", "efSearch", [32, 40, 44, 48, 64], {"efConstruction": 200}),
     # No inverted lists, so no 8-byte id per vector: the 16-byte code is the whole index in RAM.
     ("PQ16 + exact re-ranking", "PQ16,Refine(Flat)", "k_factor_rf", [10, 30, 100]),
 ]

@@ -110,6 +110,16 @@ def _signature(colors, weights, name):
     return np.column_stack([w, c]).astype(np.float32)
 
 
+def _signature_pair(colors_a, weights_a, colors_b, weights_b):
+    """Two OpenCV signatures (float32 rows ``[weight, colour...]``) of the same colour dimension."""
+    a = _signature(colors_a, weights_a, "a")
+    b = _signature(colors_b, weights_b, "b")
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"colors_a and colors_b must have the same dimension, got {a.shape[1] - 1} and "
+                         f"{b.shape[1] - 1}")
+    return a, b
+
+
 def emd(colors_a, weights_a, colors_b, weights_b) -> float:
     """Earth mover's distance between two signatures, with OpenCV's transportation solver.
 
@@ -143,11 +153,7 @@ def emd(colors_a, weights_a, colors_b, weights_b) -> float:
     """
     import cv2
 
-    a = _signature(colors_a, weights_a, "a")
-    b = _signature(colors_b, weights_b, "b")
-    if a.shape[1] != b.shape[1]:
-        raise ValueError(f"colors_a and colors_b must have the same dimension, got {a.shape[1] - 1} and "
-                         f"{b.shape[1] - 1}")
+    a, b = _signature_pair(colors_a, weights_a, colors_b, weights_b)
     return _emd(cv2, a, b)
 
 
@@ -206,15 +212,13 @@ def emd_lower_bound(colors_a, weights_a, colors_b, weights_b) -> float:
     float
         In the units of the colour coordinates.
     """
-    a = _signature(colors_a, weights_a, "a").astype(np.float64)
-    b = _signature(colors_b, weights_b, "b").astype(np.float64)
-    if a.shape[1] != b.shape[1]:
-        raise ValueError(f"colors_a and colors_b must have the same dimension, got {a.shape[1] - 1} and "
-                         f"{b.shape[1] - 1}")
+    a, b = _signature_pair(colors_a, weights_a, colors_b, weights_b)
     return float(np.linalg.norm(_centroid(a) - _centroid(b)))
 
 
 def _centroid(sig: np.ndarray) -> np.ndarray:
+    """The weighted mean colour of a signature, in float64."""
+    sig = sig.astype(np.float64)
     return sig[:, 0] @ sig[:, 1:] / sig[:, 0].sum()
 
 
@@ -249,8 +253,8 @@ def emd_knn(query, database, k: int):
         raise ValueError("database must not be empty")
     if {s.shape[1] for s in x} != {q.shape[1]}:
         raise ValueError("every signature must have the query's colour dimension")
-    cq = _centroid(q.astype(np.float64))
-    bounds = np.array([np.linalg.norm(cq - _centroid(s.astype(np.float64))) for s in x])
+    cq = _centroid(q)
+    bounds = np.array([np.linalg.norm(cq - _centroid(s)) for s in x])
     found: list = []  # (emd, visit rank, index)
     for rank, i in enumerate(np.argsort(bounds, kind="stable")):
         if len(found) >= k and bounds[i] >= found[k - 1][0]:
