@@ -86,6 +86,14 @@ def _chosen(n, p, generator):
     return torch.rand(n, generator=generator) < p
 
 
+def _choose(x, generator, p):
+    """Check a batch, its generator and ``p``, then draw which images the augmentation touches."""
+    x = _check_batch(x)
+    _check_generator(generator)
+    p = _check_p(p)
+    return x, _chosen(len(x), p, generator)
+
+
 def _where(mask, a, b):
     return torch.where(mask.view(-1, 1, 1, 1), a, b)
 
@@ -170,10 +178,8 @@ def horizontal_flip(x, generator, p=0.5):
     -------
     (N, 3, H, W) float tensor
     """
-    x = _check_batch(x)
-    _check_generator(generator)
-    p = _check_p(p)
-    return _where(_chosen(len(x), p, generator), x.flip(3), x)
+    x, chosen = _choose(x, generator, p)
+    return _where(chosen, x.flip(3), x)
 
 
 def _gray(x):
@@ -289,15 +295,12 @@ def color_jitter(x, generator, brightness=0.4, contrast=0.4, saturation=0.4, hue
     -------
     (N, 3, H, W) float tensor in [0, 1]
     """
-    x = _check_batch(x)
-    _check_generator(generator)
     brightness = check_number(brightness, "brightness", minimum=0.0, maximum=1.0)
     contrast = check_number(contrast, "contrast", minimum=0.0, maximum=1.0)
     saturation = check_number(saturation, "saturation", minimum=0.0, maximum=1.0)
     hue = check_number(hue, "hue", minimum=0.0, maximum=0.5)
-    p = _check_p(p)
+    x, chosen = _choose(x, generator, p)
     n = len(x)
-    chosen = _chosen(n, p, generator)
     b = _uniform(n, 1 - brightness, 1 + brightness, generator)
     c = _uniform(n, 1 - contrast, 1 + contrast, generator)
     s = _uniform(n, 1 - saturation, 1 + saturation, generator)
@@ -321,10 +324,8 @@ def random_grayscale(x, generator, p=0.2):
     -------
     (N, 3, H, W) float tensor
     """
-    x = _check_batch(x)
-    _check_generator(generator)
-    p = _check_p(p)
-    return _where(_chosen(len(x), p, generator), _gray(x).expand_as(x), x)
+    x, chosen = _choose(x, generator, p)
+    return _where(chosen, _gray(x).expand_as(x), x)
 
 
 def gaussian_blur(x, generator, sigma_range=(0.1, 2.0), p=0.5):
@@ -345,12 +346,9 @@ def gaussian_blur(x, generator, sigma_range=(0.1, 2.0), p=0.5):
     -------
     (N, 3, H, W) float tensor
     """
-    x = _check_batch(x)
-    _check_generator(generator)
     lo, hi = _check_range(sigma_range, "sigma_range", 0.0, strict=True)
-    p = _check_p(p)
+    x, chosen = _choose(x, generator, p)
     n, c, h, w = x.shape
-    chosen = _chosen(n, p, generator)
     sigma = _uniform(n, lo, hi, generator, dtype=x.dtype)
     radius = min(int(math.ceil(3 * hi)), h - 1, w - 1)
     if radius < 1 or not bool(chosen.any()):
